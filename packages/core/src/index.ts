@@ -1,3 +1,4 @@
+export { BackendUnavailableError } from './errors/backend-unavailable-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { NpyFormatError } from './errors/npy-format-error.js';
 export { SinkflowError } from './errors/sinkflow-error.js';

@@ -6,6 +6,7 @@ export type {
   SolveAssignmentOptions,
 } from './assignment/solve-assignment.js';
 export { assignPointClouds, solveAssignment } from './assignment/solve-assignment.js';
+export type { SinkhornBackendProvider } from './backend/backend-provider.js';
 export { defaultBackend, wasmBackendSupported } from './backend/default-backend.js';
 export { createJsBackend } from './backend/js/create-js-backend.js';
 export type {

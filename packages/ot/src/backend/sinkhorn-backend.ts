@@ -34,6 +34,11 @@ export interface SinkhornBackend {
   /** A short name (`'js'`, `'wasm'`, `'gpujs'`, `'tfjs'`) shown in solver outputs. */
   readonly name: string;
   /**
+   * What the backend runs on, for people: `'tfjs on webgpu (NVIDIA H200)'`, `'gpu.js cpu mode'`,
+   * `'wasm, 2 threads'`. Optional (added in v1 without breaking it).
+   */
+  readonly description?: string;
+  /**
    * Bytes a `dense` kernel keeps per entry of the n x m matrix, used to choose between dense and
    * online within a memory budget. @default 8 (K and K^T in float32)
    */
