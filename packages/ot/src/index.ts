@@ -7,8 +7,21 @@ export type {
 } from './assignment/solve-assignment.js';
 export { assignPointClouds, solveAssignment } from './assignment/solve-assignment.js';
 export type { SinkhornBackendProvider } from './backend/backend-provider.js';
+export { jsBackendProvider, wasmBackendProvider } from './backend/builtin-providers.js';
+export type {
+  BackendCalibration,
+  CalibrationShape,
+} from './backend/calibrate-backends.js';
+export { calibrateBackends } from './backend/calibrate-backends.js';
 export { defaultBackend, wasmBackendSupported } from './backend/default-backend.js';
 export { createJsBackend } from './backend/js/create-js-backend.js';
+export type { OptionalBackendProviders } from './backend/optional-providers.js';
+export {
+  loadOptionalBackendProviders,
+  OPTIONAL_BACKEND_PACKAGES,
+} from './backend/optional-providers.js';
+export type { BackendChoice, ResolveBackendOptions } from './backend/resolve-backend.js';
+export { resolveBackend } from './backend/resolve-backend.js';
 export type {
   ConditionalExpectationRequest,
   CouplingStatistics,

@@ -4,7 +4,9 @@ import {
   requireOneOf,
   requirePositiveNumber,
 } from '@sinkflow/core';
+import type { SinkhornBackendProvider } from '../backend/backend-provider.js';
 import { defaultBackend } from '../backend/default-backend.js';
+import { type BackendChoice, resolveBackend } from '../backend/resolve-backend.js';
 import type { KernelMode, SinkhornBackend } from '../backend/sinkhorn-backend.js';
 import {
   createGeometry,
@@ -35,8 +37,18 @@ export interface SinkhornProblemOptions extends Omit<GeometryOptions, 'functionN
   readonly x: PointCloud;
   /** Column cloud (the target, weights `b`). */
   readonly y: PointCloud;
-  /** The backend that runs the kernels. @default defaultBackend() */
-  readonly backend?: SinkhornBackend;
+  /**
+   * The backend that runs the kernels: a backend value; `'auto'` to calibrate the available
+   * backends on first use and take the fastest (see {@link resolveBackend}); or a name (`'js'`,
+   * `'wasm'`, `'tfjs'`, `'gpujs'`) to force one.
+   * @default defaultBackend() (wasm where supported, else js; no calibration)
+   */
+  readonly backend?: SinkhornBackend | 'auto' | (string & {});
+  /**
+   * The candidates of `backend: 'auto'` or a name. @default js, wasm and the installed optional
+   * backend packages
+   */
+  readonly backendProviders?: readonly SinkhornBackendProvider[];
   /** `dense` keeps the kernel, `online` recomputes it; `auto` picks by memory budget. @default 'auto' */
   readonly mode?: KernelMode | 'auto';
   /** Bytes the kept kernel may use in `auto` mode. @default a quarter of the RAM */
@@ -52,6 +64,8 @@ export interface SinkhornProblem {
   readonly geometry: Geometry;
   /** The backend's name. */
   readonly backend: string;
+  /** The backend, and why it was chosen (with the calibration run behind `backend: 'auto'`). */
+  readonly backendChoice: BackendChoice;
   readonly mode: KernelMode;
   /** Log-domain Sinkhorn (see {@link SinkhornSolveOptions}). */
   solve(options?: SinkhornSolveOptions): Promise<SinkhornSolution>;
@@ -108,33 +122,51 @@ export async function createSinkhornProblem(
   const {
     x,
     y,
-    backend = defaultBackend(),
+    backend: backendOption,
+    backendProviders,
     mode = 'auto',
     memoryBudgetBytes,
     ...geometryOptions
   } = options;
   requireOneOf(mode, ['auto', 'dense', 'online'], { functionName, argumentName: 'mode' });
-  if (typeof backend !== 'object' || backend === null || backend.specificationVersion !== 'v1') {
+  if (
+    typeof backendOption !== 'string' &&
+    backendOption !== undefined &&
+    (typeof backendOption !== 'object' ||
+      backendOption === null ||
+      backendOption.specificationVersion !== 'v1')
+  ) {
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'backend',
-      message: "must be a Sinkhorn backend with specificationVersion 'v1'",
-      value: backend,
+      message:
+        "must be 'auto', a backend name, or a Sinkhorn backend with specificationVersion 'v1'",
+      value: backendOption,
     });
   }
   const geometry = createGeometry(x, y, { ...geometryOptions, functionName });
   const budget = memoryBudgetBytes ?? (await defaultMemoryBudget());
   requirePositiveNumber(budget, { functionName, argumentName: 'memoryBudgetBytes' });
-  const kernelMode =
+  const modeFor = (bytesPerEntry: number | undefined): KernelMode =>
     mode === 'auto'
       ? chooseKernelMode({
           n: geometry.n,
           m: geometry.m,
           memoryBudgetBytes: budget,
-          bytesPerEntry: backend.denseBytesPerEntry,
+          bytesPerEntry,
           d: geometry.d,
         })
       : mode;
+  const backendChoice: BackendChoice =
+    backendOption === undefined
+      ? defaultBackendChoice()
+      : await resolveBackend({
+          backend: backendOption,
+          providers: backendProviders,
+          shape: { n: geometry.n, m: geometry.m, d: geometry.d, mode: modeFor(undefined) },
+        });
+  const backend = backendChoice.backend;
+  const kernelMode = modeFor(backend.denseBytesPerEntry);
   const kernel = await backend.prepare({
     x: geometry.x,
     y: geometry.y,
@@ -153,6 +185,7 @@ export async function createSinkhornProblem(
   return {
     geometry,
     backend: backend.name,
+    backendChoice,
     mode: kernelMode,
     solve: (solveOptions = {}) => solvePrepared(prepared, solveOptions, 'SinkhornProblem.solve'),
     solveForEntropy: (entropyOptions) =>
@@ -202,12 +235,23 @@ export async function createSinkhornProblem(
 export async function solveSinkhorn(
   options: SinkhornProblemOptions & SinkhornSolveOptions,
 ): Promise<SinkhornSolution> {
-  const { x, y, backend, mode, memoryBudgetBytes, cost, pcaComponents, seed, ...solveOptions } =
-    options;
+  const {
+    x,
+    y,
+    backend,
+    backendProviders,
+    mode,
+    memoryBudgetBytes,
+    cost,
+    pcaComponents,
+    seed,
+    ...solveOptions
+  } = options;
   const problem = await createSinkhornProblem({
     x,
     y,
     backend,
+    backendProviders,
     mode,
     memoryBudgetBytes,
     cost,
@@ -219,4 +263,9 @@ export async function solveSinkhorn(
   } finally {
     await problem.dispose();
   }
+}
+
+function defaultBackendChoice(): BackendChoice {
+  const backend = defaultBackend();
+  return { backend, reason: `${backend.name}: the default backend`, calibration: [] };
 }

@@ -31,6 +31,7 @@ export function createJsBackend(): SinkhornBackend {
   return {
     specificationVersion: 'v1',
     name: 'js',
+    description: 'TypeScript float64 reference, one thread',
     // K and K^T kept in float64: the reference trades memory for exactness.
     denseBytesPerEntry: 16,
     prepare: async (problem) => prepareJsKernel(problem),

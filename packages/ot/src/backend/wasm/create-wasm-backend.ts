@@ -76,6 +76,7 @@ export function createWasmBackend({
   return {
     specificationVersion: 'v1',
     name: 'wasm',
+    description: `WebAssembly SIMD128 on ${threads ?? 'all available'} thread${threads === 1 ? '' : 's'}`,
     prepare: (problem) => prepareWasmKernel(problem, resolved, lease),
   };
 }
