@@ -130,6 +130,9 @@ export class ThreadPool {
   /** Stops and terminates the workers. */
   async terminate(): Promise<void> {
     this.dispatch(OPERATION_EXIT, 0, []);
+    // Hold the event loop until the workers have exited: awaiting an unref'd worker's
+    // terminate() lets Node exit mid-await (code 13) when nothing else is pending.
+    for (const worker of this.workers) worker.ref();
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
