@@ -10,8 +10,8 @@
  * when the shift grows, S and the accumulator are rescaled by the same exact power of two.
  */
 import {
+  columnBlocks,
   itemLoop,
-  minU,
   SCRATCH,
   SCRATCH_PARAMS,
   scratchPointer,
@@ -171,54 +171,50 @@ export function expectationFunction() {
             `(memory.fill ${accOf(q)} (i32.const 0) ${get('accRow')})`,
           ),
         ),
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('blockCount', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        `(if ${get('dense')} (then`,
-        [0, 1, 2, 3].map((q) =>
-          lines(
-            set(
-              `k${q}`,
-              `(i32.add (i32.add ${get('K')} (i32.mul ${get(`r${q}`)} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
-            ),
-            set(
-              `bm${q}`,
-              `(call $block_max ${get(`k${q}`)} (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('blockCount')})`,
+        columnBlocks('blockCount', [
+          `(if ${get('dense')} (then`,
+          [0, 1, 2, 3].map((q) =>
+            lines(
+              set(
+                `k${q}`,
+                `(i32.add (i32.add ${get('K')} (i32.mul ${get(`r${q}`)} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+              ),
+              set(
+                `bm${q}`,
+                `(call $block_max ${get(`k${q}`)} (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('blockCount')})`,
+              ),
             ),
           ),
-        ),
-        ') (else',
-        tileCall({
-          rows: [0, 1, 2, 3].map(
-            (q) => `(i32.add ${get('a')} (i32.mul ${get(`r${q}`)} ${get('aStride')}))`,
-          ),
-          cb: get('cb'),
-          count: get('blockCount'),
-          tile: get('tile'),
-          tileStride: get('ts'),
-          h32: get('hp32'),
-          maxima: `(i32.add ${get('scratch')} (i32.const ${SCRATCH.maxima}))`,
-          withMax: true,
-        }),
-        [0, 1, 2, 3].map((q) =>
-          lines(
-            set(`k${q}`, `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${q})))`),
-            set(
-              `bm${q}`,
-              `(call $hmax (v128.load offset=${SCRATCH.maxima + 16 * q} ${get('scratch')}))`,
+          ') (else',
+          tileCall({
+            rows: [0, 1, 2, 3].map(
+              (q) => `(i32.add ${get('a')} (i32.mul ${get(`r${q}`)} ${get('aStride')}))`,
+            ),
+            cb: get('cb'),
+            count: get('blockCount'),
+            tile: get('tile'),
+            tileStride: get('ts'),
+            h32: get('hp32'),
+            maxima: `(i32.add ${get('scratch')} (i32.const ${SCRATCH.maxima}))`,
+            withMax: true,
+          }),
+          [0, 1, 2, 3].map((q) =>
+            lines(
+              set(`k${q}`, `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${q})))`),
+              set(
+                `bm${q}`,
+                `(call $hmax (v128.load offset=${SCRATCH.maxima + 16 * q} ${get('scratch')}))`,
+              ),
             ),
           ),
-        ),
-        '))',
-        [0, 1, 2, 3].map((q) =>
-          lines(
-            `(call $ce_update ${stateOf(q)} ${get(`bm${q}`)} ${get(`k${q}`)} (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3))) ${get('blockCount')} ${get('s')}`,
-            `  ${get('ep')} ${accOf(q)} (i32.add ${get('values')} (i32.mul ${get('cb')} ${get('accRow')})) ${get('width')})`,
+          '))',
+          [0, 1, 2, 3].map((q) =>
+            lines(
+              `(call $ce_update ${stateOf(q)} ${get(`bm${q}`)} ${get(`k${q}`)} (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3))) ${get('blockCount')} ${get('s')}`,
+              `  ${get('ep')} ${accOf(q)} (i32.add ${get('values')} (i32.mul ${get('cb')} ${get('accRow')})) ${get('width')})`,
+            ),
           ),
-        ),
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+        ]),
         // out_q = acc_q / S_q
         [0, 1, 2, 3].map((q) =>
           lines(

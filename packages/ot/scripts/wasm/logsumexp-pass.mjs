@@ -14,8 +14,10 @@
  */
 
 import {
+  columnBlocks,
   itemLoop,
-  minU,
+  quadRows,
+  rowQuads,
   SCRATCH,
   SCRATCH_PARAMS,
   scratchPointer,
@@ -57,8 +59,6 @@ const writeState = () =>
 
 /** `lse_online(a, aStride, d, panels, rows, cols, hp, hp32, s, outM, outS, counter, G, B, tileIndex, scratch...)` */
 export function logSumExpOnlineFunction() {
-  const rowPointer = (offset) =>
-    `(i32.add ${get('ap')} (i32.mul ${get('aStride')} (i32.const ${offset})))`;
   return lines(
     '(func (export "lse_online")',
     '(param $a i32) (param $aStride i32) (param $d i32) (param $panels i32) (param $rows i32) (param $cols i32)',
@@ -88,39 +88,31 @@ export function logSumExpOnlineFunction() {
       total: get('rows'),
       body: lines(
         initState(),
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('count', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        set('r0', get('first')),
-        '(block $rowBlocksDone (loop $rowBlocks',
-        `  (br_if $rowBlocksDone (i32.ge_u ${get('r0')} ${get('last')}))`,
-        set('ap', `(i32.add ${get('a')} (i32.mul ${get('r0')} ${get('aStride')}))`),
-        tileCall({
-          rows: [get('ap'), rowPointer(1), rowPointer(2), rowPointer(3)],
-          cb: get('cb'),
-          count: get('count'),
-          tile: get('tile'),
-          tileStride: get('ts'),
-          h32: get('hp32'),
-          maxima: `(i32.add ${get('scratch')} (i32.const ${SCRATCH.maxima}))`,
-          withMax: true,
-        }),
-        [0, 1, 2, 3].map((r) =>
-          lines(
-            `(call $lse_update`,
-            `  (i32.add ${get('state')} (i32.shl (i32.sub (i32.add ${get('r0')} (i32.const ${r})) ${get('first')}) (i32.const 5)))`,
-            `  (call $hmax (v128.load offset=${SCRATCH.maxima + 16 * r} ${get('scratch')}))`,
-            `  (i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${r})))`,
-            `  (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3)))`,
-            `  (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2)))`,
-            `  ${get('count')} ${get('s')} ${get('kBound')})`,
-          ),
-        ),
-        set('r0', `(i32.add ${get('r0')} (i32.const 4))`),
-        '  (br $rowBlocks)))',
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+        columnBlocks('count', [
+          rowQuads([
+            tileCall({
+              rows: quadRows(),
+              cb: get('cb'),
+              count: get('count'),
+              tile: get('tile'),
+              tileStride: get('ts'),
+              h32: get('hp32'),
+              maxima: `(i32.add ${get('scratch')} (i32.const ${SCRATCH.maxima}))`,
+              withMax: true,
+            }),
+            [0, 1, 2, 3].map((r) =>
+              lines(
+                `(call $lse_update`,
+                `  (i32.add ${get('state')} (i32.shl (i32.sub (i32.add ${get('r0')} (i32.const ${r})) ${get('first')}) (i32.const 5)))`,
+                `  (call $hmax (v128.load offset=${SCRATCH.maxima + 16 * r} ${get('scratch')}))`,
+                `  (i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${r})))`,
+                `  (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3)))`,
+                `  (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2)))`,
+                `  ${get('count')} ${get('s')} ${get('kBound')})`,
+              ),
+            ),
+          ]),
+        ]),
         writeState(),
       ),
     }),
@@ -151,20 +143,16 @@ export function logSumExpDenseFunction() {
           'sp',
           `(i32.add ${get('state')} (i32.shl (i32.sub ${get('i')} ${get('first')}) (i32.const 5)))`,
         ),
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('count', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        set(
-          'kp',
-          `(i32.add (i32.add ${get('K')} (i32.mul ${get('i')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
-        ),
-        `(call $lse_update ${get('sp')}`,
-        `  (call $block_max ${get('kp')} (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('count')})`,
-        `  ${get('kp')} (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3)))`,
-        `  (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('count')} ${get('s')} ${get('kBound')})`,
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+        columnBlocks('count', [
+          set(
+            'kp',
+            `(i32.add (i32.add ${get('K')} (i32.mul ${get('i')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+          ),
+          `(call $lse_update ${get('sp')}`,
+          `  (call $block_max ${get('kp')} (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('count')})`,
+          `  ${get('kp')} (i32.add ${get('hp')} (i32.shl ${get('cb')} (i32.const 3)))`,
+          `  (i32.add ${get('hp32')} (i32.shl ${get('cb')} (i32.const 2))) ${get('count')} ${get('s')} ${get('kBound')})`,
+        ]),
         set('i', `(i32.add ${get('i')} (i32.const 1))`),
         '  (br $rowLoop)))',
         writeState(),
@@ -176,8 +164,6 @@ export function logSumExpDenseFunction() {
 
 /** `build_dense(a, aStride, d, panels, rows, cols, K, kStride, counter, G, B, tileIndex)`: K = A B^T. */
 export function buildDenseFunction() {
-  const rowPointer = (offset) =>
-    `(i32.add ${get('ap')} (i32.mul ${get('aStride')} (i32.const ${offset})))`;
   return lines(
     '(func (export "build_dense")',
     '(param $a i32) (param $aStride i32) (param $d i32) (param $panels i32) (param $rows i32) (param $cols i32)',
@@ -188,26 +174,18 @@ export function buildDenseFunction() {
       perItem: get('G'),
       total: get('rows'),
       body: lines(
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('count', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        set('r0', get('first')),
-        '(block $rowBlocksDone (loop $rowBlocks',
-        `  (br_if $rowBlocksDone (i32.ge_u ${get('r0')} ${get('last')}))`,
-        set('ap', `(i32.add ${get('a')} (i32.mul ${get('r0')} ${get('aStride')}))`),
-        tileCall({
-          rows: [get('ap'), rowPointer(1), rowPointer(2), rowPointer(3)],
-          cb: get('cb'),
-          count: get('count'),
-          tile: `(i32.add (i32.add ${get('K')} (i32.mul ${get('r0')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
-          tileStride: get('kStride'),
-          withMax: false,
-        }),
-        set('r0', `(i32.add ${get('r0')} (i32.const 4))`),
-        '  (br $rowBlocks)))',
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+        columnBlocks('count', [
+          rowQuads([
+            tileCall({
+              rows: quadRows(),
+              cb: get('cb'),
+              count: get('count'),
+              tile: `(i32.add (i32.add ${get('K')} (i32.mul ${get('r0')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+              tileStride: get('kStride'),
+              withMax: false,
+            }),
+          ]),
+        ]),
       ),
     }),
     ')',

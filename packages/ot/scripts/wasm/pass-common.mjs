@@ -60,3 +60,43 @@ export function tileCall({ rows, cb, count, tile, tileStride, h32, maxima, withM
 
 /** `min(a, b)` for unsigned i32 expressions (evaluated twice: pass locals). */
 export const minU = (a, b) => `(select ${a} ${b} (i32.lt_u ${a} ${b}))`;
+
+/**
+ * The loop over column blocks: `cb` = 0, B, 2B, ... while `cb < cols`, with local `count` (the
+ * name given) set to `min(B, cols - cb)` before `body` runs.
+ */
+export function columnBlocks(count, body) {
+  return lines(
+    set('cb', '(i32.const 0)'),
+    '(block $blocksDone (loop $blocks',
+    `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
+    set(count, minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
+    body,
+    set('cb', `(i32.add ${get('cb')} ${get('B')})`),
+    '  (br $blocks)))',
+  );
+}
+
+/**
+ * The loop over groups of 4 rows of an item: `r0` = first, first + 4, ... while `r0 < last`,
+ * with `ap` pointing at row `r0` of the row cloud before `body` runs.
+ */
+export function rowQuads(body) {
+  return lines(
+    set('r0', get('first')),
+    '(block $rowBlocksDone (loop $rowBlocks',
+    `  (br_if $rowBlocksDone (i32.ge_u ${get('r0')} ${get('last')}))`,
+    set('ap', `(i32.add ${get('a')} (i32.mul ${get('r0')} ${get('aStride')}))`),
+    body,
+    set('r0', `(i32.add ${get('r0')} (i32.const 4))`),
+    '  (br $rowBlocks)))',
+  );
+}
+
+/** The 4 row pointers of a row group inside {@link rowQuads}: `ap + r aStride`, r = 0..3. */
+export const quadRows = () => [
+  get('ap'),
+  ...[1, 2, 3].map(
+    (offset) => `(i32.add ${get('ap')} (i32.mul ${get('aStride')} (i32.const ${offset})))`,
+  ),
+];

@@ -25,8 +25,8 @@
  */
 
 import {
+  columnBlocks,
   itemLoop,
-  minU,
   SCRATCH,
   SCRATCH_PARAMS,
   scratchPointer,
@@ -323,40 +323,36 @@ export function sampleFunction() {
             `(i32.store offset=8 ${stateOf(q)} (i32.const 0))`,
           ),
         ),
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('blockCount', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        `(if ${get('dense')} (then`,
-        [0, 1, 2, 3].map((q) =>
-          set(
-            `k${q}`,
-            `(i32.add (i32.add ${get('K')} (i32.mul ${get(`r${q}`)} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+        columnBlocks('blockCount', [
+          `(if ${get('dense')} (then`,
+          [0, 1, 2, 3].map((q) =>
+            set(
+              `k${q}`,
+              `(i32.add (i32.add ${get('K')} (i32.mul ${get(`r${q}`)} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+            ),
           ),
-        ),
-        ') (else',
-        tileCall({
-          rows: [0, 1, 2, 3].map(
-            (q) => `(i32.add ${get('a')} (i32.mul ${get(`r${q}`)} ${get('aStride')}))`,
+          ') (else',
+          tileCall({
+            rows: [0, 1, 2, 3].map(
+              (q) => `(i32.add ${get('a')} (i32.mul ${get(`r${q}`)} ${get('aStride')}))`,
+            ),
+            cb: get('cb'),
+            count: get('blockCount'),
+            tile: get('tile'),
+            tileStride: get('ts'),
+            withMax: false,
+          }),
+          [0, 1, 2, 3].map((q) =>
+            set(`k${q}`, `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${q})))`),
           ),
-          cb: get('cb'),
-          count: get('blockCount'),
-          tile: get('tile'),
-          tileStride: get('ts'),
-          withMax: false,
-        }),
-        [0, 1, 2, 3].map((q) =>
-          set(`k${q}`, `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${q})))`),
-        ),
-        '))',
-        [0, 1, 2, 3].map((q) =>
-          lines(
-            `(call $sample_block ${stateOf(q)} ${get(`k${q}`)} (i32.add ${get('gp')} (i32.shl ${get('cb')} (i32.const 3))) ${get('cb')} ${get('blockCount')} ${get('invEps')}`,
-            `  ${get(`r${q}`)} ${listEntry('drawList', q)} ${get('key0')} ${get('key1')})`,
+          '))',
+          [0, 1, 2, 3].map((q) =>
+            lines(
+              `(call $sample_block ${stateOf(q)} ${get(`k${q}`)} (i32.add ${get('gp')} (i32.shl ${get('cb')} (i32.const 3))) ${get('cb')} ${get('blockCount')} ${get('invEps')}`,
+              `  ${get(`r${q}`)} ${listEntry('drawList', q)} ${get('key0')} ${get('key1')})`,
+            ),
           ),
-        ),
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+        ]),
         [0, 1, 2, 3].map(
           (q) =>
             `(i32.store offset=${4 * q} (i32.add ${get('out')} (i32.shl ${get('first')} (i32.const 2))) (i32.load offset=8 ${stateOf(q)}))`,

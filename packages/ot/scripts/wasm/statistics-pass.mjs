@@ -9,8 +9,10 @@
  */
 import { exp2Float64 } from './exp2-kernel.mjs';
 import {
+  columnBlocks,
   itemLoop,
-  minU,
+  quadRows,
+  rowQuads,
   SCRATCH,
   SCRATCH_PARAMS,
   scratchPointer,
@@ -53,8 +55,6 @@ export function statisticsRowFunction() {
  * potentials (they then contribute exact zeros).
  */
 export function statisticsFunction() {
-  const rowPointer = (offset) =>
-    `(i32.add ${get('ap')} (i32.mul ${get('aStride')} (i32.const ${offset})))`;
   const rowCall = (kp, row) =>
     lines(
       `(call $stat_row ${kp} (f64.load (i32.add ${get('fp')} (i32.shl ${row} (i32.const 3))))`,
@@ -101,44 +101,36 @@ export function statisticsFunction() {
         `(f64.store (i32.add ${get('rowSums')} (i32.shl ${get('i')} (i32.const 3))) (f64.const 0))`,
         set('i', `(i32.add ${get('i')} (i32.const 1))`),
         '  (br $zero)))',
-        set('cb', '(i32.const 0)'),
-        '(block $blocksDone (loop $blocks',
-        `  (br_if $blocksDone (i32.ge_u ${get('cb')} ${get('cols')}))`,
-        set('count', minU(get('B'), `(i32.sub ${get('cols')} ${get('cb')})`)),
-        `(if ${get('dense')} (then`,
-        set('i', get('first')),
-        '(block $denseDone (loop $denseRows',
-        `  (br_if $denseDone (i32.ge_u ${get('i')} ${get('last')}))`,
-        rowCall(
-          `(i32.add (i32.add ${get('K')} (i32.mul ${get('i')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
-          get('i'),
-        ),
-        set('i', `(i32.add ${get('i')} (i32.const 1))`),
-        '  (br $denseRows)))',
-        ') (else',
-        set('r0', get('first')),
-        '(block $rowBlocksDone (loop $rowBlocks',
-        `  (br_if $rowBlocksDone (i32.ge_u ${get('r0')} ${get('last')}))`,
-        set('ap', `(i32.add ${get('a')} (i32.mul ${get('r0')} ${get('aStride')}))`),
-        tileCall({
-          rows: [get('ap'), rowPointer(1), rowPointer(2), rowPointer(3)],
-          cb: get('cb'),
-          count: get('count'),
-          tile: get('tile'),
-          tileStride: get('ts'),
-          withMax: false,
-        }),
-        [0, 1, 2, 3].map((r) =>
+        columnBlocks('count', [
+          `(if ${get('dense')} (then`,
+          set('i', get('first')),
+          '(block $denseDone (loop $denseRows',
+          `  (br_if $denseDone (i32.ge_u ${get('i')} ${get('last')}))`,
           rowCall(
-            `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${r})))`,
-            `(i32.add ${get('r0')} (i32.const ${r}))`,
+            `(i32.add (i32.add ${get('K')} (i32.mul ${get('i')} ${get('kStride')})) (i32.shl ${get('cb')} (i32.const 2)))`,
+            get('i'),
           ),
-        ),
-        set('r0', `(i32.add ${get('r0')} (i32.const 4))`),
-        '  (br $rowBlocks)))',
-        '))',
-        set('cb', `(i32.add ${get('cb')} ${get('B')})`),
-        '  (br $blocks)))',
+          set('i', `(i32.add ${get('i')} (i32.const 1))`),
+          '  (br $denseRows)))',
+          ') (else',
+          rowQuads([
+            tileCall({
+              rows: quadRows(),
+              cb: get('cb'),
+              count: get('count'),
+              tile: get('tile'),
+              tileStride: get('ts'),
+              withMax: false,
+            }),
+            [0, 1, 2, 3].map((r) =>
+              rowCall(
+                `(i32.add ${get('tile')} (i32.mul ${get('ts')} (i32.const ${r})))`,
+                `(i32.add ${get('r0')} (i32.const ${r}))`,
+              ),
+            ),
+          ]),
+          '))',
+        ]),
       ),
     }),
     ')',
