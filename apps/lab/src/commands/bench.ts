@@ -10,15 +10,16 @@ const BENCHMARKS = {
   sinkhorn: 'bench:sinkhorn',
   assign: 'bench:assign',
   fm: 'bench:fm',
+  backends: 'bench:backends',
 } as const;
 
 /** `sinkflow bench NAME`: the performance benchmarks, each against its reference in the same run. */
 export const benchCommand: Command = {
   name: 'bench',
   summary:
-    'run a performance benchmark (sinkhorn, assign, fm) with its reference timed in the same run',
+    'run a performance benchmark (sinkhorn, assign, fm, backends) with its reference timed in the same run',
   help: `
-Usage: sinkflow bench sinkhorn|assign|fm [benchmark options]
+Usage: sinkflow bench sinkhorn|assign|fm|backends [benchmark options]
 
 Runs one of the repository's benchmarks (the same as 'pnpm bench:<name>' at the repository root;
 they build what they need first) and prints seconds or examples per second with ratios against a
@@ -28,6 +29,9 @@ reference measured in the same run:
             (options: --sizes 2048,4096 --dims 2,64,256 --modes online,dense --threads 1,2 ...)
   assign    exact assignment at n = 2000 against SciPy and munkres-js (options: --n, --no-munkres ...)
   fm        training examples per second of the paper's MLP against PyTorch CPU
+  backends  every Sinkhorn backend available here (js, wasm, tfjs, gpu.js in each of their modes)
+            against a torch online-block kernel, then the E and cost each one reaches on the same
+            problem (options: --sizes 2048,4096 --dims 64 --mode online --device cuda --only ...)
 The Python references run with Debian's /usr/bin/python3 when POT, SciPy or PyTorch are installed.
 Record results in docs/performance.md with the machine and the command.
 
