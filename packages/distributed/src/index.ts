@@ -1,1 +1,47 @@
-export {};
+export type { SinkhornCheckpoint } from './checkpoint/sinkhorn-checkpoint.js';
+export { CHECKPOINT_VERSION } from './checkpoint/sinkhorn-checkpoint.js';
+export type {
+  CheckpointedSolution,
+  SolveWithCheckpointsOptions,
+} from './checkpoint/solve-with-checkpoints.js';
+export { solveWithCheckpoints } from './checkpoint/solve-with-checkpoints.js';
+export type {
+  Collective,
+  CollectiveMember,
+  CollectiveRequests,
+  MemberTraffic,
+} from './collective/collective.js';
+export { combineLogSumExp } from './collective/combine-log-sum-exp.js';
+export type { InProcessCollectiveOptions } from './collective/in-process-collective.js';
+export { createInProcessCollective } from './collective/in-process-collective.js';
+export type {
+  ShardBackendName,
+  ShardOperation,
+  ShardReply,
+  ShardReplyHeader,
+  ShardRequest,
+  ShardRequestHeader,
+  ShardVector,
+  ShardVectors,
+} from './collective/shard-protocol.js';
+export { PROTOCOL_VERSION } from './collective/shard-protocol.js';
+export { WorkerFailedError } from './errors/worker-failed-error.js';
+export { WorkerJoinError } from './errors/worker-join-error.js';
+export { WorkerLostError } from './errors/worker-lost-error.js';
+export type { NatsCollectiveOptions } from './nats/connect-nats-collective.js';
+export { connectNatsCollective } from './nats/connect-nats-collective.js';
+export type { NatsSecurity, NatsTlsOptions } from './nats/nats-security.js';
+export { NATS_SECURITY_VARIABLES, readNatsSecurity } from './nats/nats-security.js';
+export type {
+  NatsWorker,
+  NatsWorkerEvent,
+  NatsWorkerOptions,
+} from './nats/start-nats-worker.js';
+export { startNatsWorker } from './nats/start-nats-worker.js';
+export type {
+  ShardedBackend,
+  ShardedBackendOptions,
+} from './sharded/create-sharded-backend.js';
+export { createShardedBackend } from './sharded/create-sharded-backend.js';
+export { rowBlocks } from './sharded/row-blocks.js';
+export type { ShardedReport, ShardedWorkerReport } from './sharded/sharded-report.js';

@@ -11,6 +11,12 @@ export interface SinkhornProgress {
   readonly epsilon: number;
   /** The momentum weight in use (1 before `momentumStart`). */
   readonly momentum: number;
+  /**
+   * Copies of the potentials (f, g) after `iteration` iterations, in the geometry's cost (O(n + m)
+   * per call). A solve warm-started from them (`initialPotentials`, same epsilon, momentum not yet
+   * started) repeats the remaining iterations exactly: this is how checkpoints are taken.
+   */
+  potentials(): { readonly f: Float64Array; readonly g: Float64Array };
 }
 
 /** @internal Inputs of the iteration loop, on reduced potentials (see `Geometry`). */
@@ -31,6 +37,10 @@ export interface SinkhornLoopInput {
   readonly momentumStart: number;
   readonly onProgress?: ((progress: SinkhornProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Maps reduced potentials to the geometry's (`f = f~ + u`) for progress reports. @default copies */
+  readonly expandPotentials?:
+    | ((f: Float64Array, g: Float64Array) => { f: Float64Array; g: Float64Array })
+    | undefined;
 }
 
 /** @internal What the loop returns. */
@@ -93,7 +103,8 @@ export async function runSinkhornLoop(input: SinkhornLoopInput): Promise<Sinkhor
           innerIterations,
         });
       }
-      input.onProgress?.({ iteration, error, epsilon, momentum });
+      const expand = input.expandPotentials ?? ((fs, gs) => ({ f: fs.slice(), g: gs.slice() }));
+      input.onProgress?.({ iteration, error, epsilon, momentum, potentials: () => expand(f, g) });
       input.signal?.throwIfAborted();
       // At iteration 0 the potentials are the initial guess, which may be far off (an overflowing
       // error there is not a divergence): only a warm start's convergence is decided there.

@@ -105,6 +105,7 @@ export async function solvePrepared(
     momentumStart,
     onProgress,
     signal,
+    expandPotentials: (reducedF, reducedG) => expandPotentials(problem, reducedF, reducedG),
   });
   const statistics = await kernel.statistics({
     rowPotentials: reduced.f,

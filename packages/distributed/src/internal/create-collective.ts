@@ -1,0 +1,114 @@
+import type { Collective, MemberTraffic } from '../collective/collective.js';
+import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
+import type { ShardReply, ShardRequest } from '../collective/shard-protocol.js';
+import { WorkerFailedError } from '../errors/worker-failed-error.js';
+import type { CollectiveTransport } from './collective-transport.js';
+
+/**
+ * @internal Builds the {@link Collective} operations on a transport: requests go out to every
+ * rank at once, the answers are awaited together and reduced in rank order; a worker's error
+ * answer becomes a `WorkerFailedError` naming it; traffic is counted per worker.
+ */
+export function createCollective(transport: CollectiveTransport): Collective {
+  const { members } = transport;
+  const counters = members.map(() => ({
+    requests: 0,
+    messages: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    computeSeconds: 0,
+  }));
+  let closed = false;
+
+  const scatter = async (requests: readonly ShardRequest[]): Promise<readonly ShardReply[]> => {
+    if (closed) throw new Error('the collective is closed');
+    if (requests.length !== members.length)
+      throw new RangeError(`expected ${members.length} requests, got ${requests.length}`);
+    const exchanges = await Promise.all(
+      requests.map((request, rank) => transport.send(rank, request)),
+    );
+    return exchanges.map((exchange, rank) => {
+      const counter = counters[rank]!;
+      counter.requests += 1;
+      counter.messages += exchange.messages;
+      counter.bytesSent += exchange.bytesSent;
+      counter.bytesReceived += exchange.bytesReceived;
+      const { header } = exchange.reply;
+      if (!header.ok) {
+        throw new WorkerFailedError({
+          rank,
+          workerId: members[rank]!.id,
+          operation: requests[rank]!.header.op,
+          remoteName: header.errorName,
+          remoteMessage: header.message,
+        });
+      }
+      counter.computeSeconds += header.computeMilliseconds / 1000;
+      return exchange.reply;
+    });
+  };
+
+  const partsOf = (replies: readonly ShardReply[], vector: string): Float64Array[] =>
+    replies.map((reply, rank) => {
+      const part = reply.vectors[vector];
+      if (!(part instanceof Float64Array))
+        throw new Error(`worker ${rank} answered without the vector '${vector}'`);
+      return part;
+    });
+
+  return {
+    kind: transport.kind,
+    runId: transport.runId,
+    size: members.length,
+    members,
+    async barrier() {
+      await Promise.all(members.map((_, rank) => transport.ping(rank)));
+    },
+    broadcast: (request) => scatter(members.map(() => request)),
+    scatter,
+    async gather({ requests, vector, out }) {
+      const replies = await scatter(requests);
+      let offset = 0;
+      for (const part of partsOf(replies, vector)) {
+        if (offset + part.length > out.length) throw new RangeError('gathered blocks overflow out');
+        out.set(part, offset);
+        offset += part.length;
+      }
+      if (offset !== out.length)
+        throw new RangeError(`gathered ${offset} values, expected ${out.length}`);
+      return replies;
+    },
+    async allReduceLogSumExp({ requests, vector, epsilon, out }) {
+      const replies = await scatter(requests);
+      combineLogSumExp(partsOf(replies, vector), epsilon, out);
+      return replies;
+    },
+    async allReduceSum({ requests, vector, out, values = [] }) {
+      const replies = await scatter(requests);
+      const parts = partsOf(replies, vector);
+      out.set(parts[0]!);
+      for (let p = 1; p < parts.length; p += 1) {
+        const part = parts[p]!;
+        for (let j = 0; j < out.length; j += 1) out[j] = out[j]! + part[j]!;
+      }
+      const sums: Record<string, number> = {};
+      for (const name of values) {
+        let sum = 0;
+        for (const reply of replies) {
+          const value = reply.header.ok ? reply.header.values?.[name] : undefined;
+          if (typeof value !== 'number') throw new Error(`a worker answered without '${name}'`);
+          sum += value;
+        }
+        sums[name] = sum;
+      }
+      return { replies, sums };
+    },
+    traffic: (): readonly MemberTraffic[] =>
+      members.map((member, rank) => ({ ...member, ...counters[rank]! })),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import {
+  createJsBackend,
+  createWasmBackend,
+  type PreparedKernel,
+  type SinkhornBackend,
+  wasmBackendSupported,
+} from '@sinkflow/ot';
+import {
+  PROTOCOL_VERSION,
+  type ShardBackendName,
+  type ShardHandler,
+  type ShardReply,
+  type ShardRequest,
+  type ShardVector,
+} from '../collective/shard-protocol.js';
+
+/** @internal The local backend of a shard, by name (`auto`: wasm where supported, else js). */
+export function createLocalBackend(name: ShardBackendName, threads?: number): SinkhornBackend {
+  if (name === 'js') return createJsBackend();
+  if (name === 'wasm' || wasmBackendSupported())
+    return createWasmBackend(threads === undefined ? {} : { threads });
+  return createJsBackend();
+}
+
+interface ShardState {
+  readonly backend: SinkhornBackend;
+  /** Undefined for an empty block (P > n): its passes return empty / neutral results. */
+  readonly kernel: PreparedKernel | undefined;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly n: number;
+  readonly m: number;
+  readonly d: number;
+  readonly rowStart: number;
+  readonly rowCount: number;
+  /** Lazily prepared for sampling: rows [0, rowStart + rowCount) with zeros before rowStart. */
+  prefixKernel: PreparedKernel | undefined;
+}
+
+/**
+ * @internal One shard: owns rows `[rowStart, rowStart + rowCount)` of X and all of Y, and runs
+ * the passes of the sharded kernel on an ordinary local backend:
+ *
+ * - `logSumExp` rows: `out_i = eps log sum_j exp((g~_j + K_ij) / eps)` for its rows;
+ * - `logSumExp` columns: the partial `l_j = eps log sum_{i in block} exp((f~_i + K_ij) / eps)`,
+ *   combined by the driver (`combineLogSumExp`);
+ * - `statistics`: its row sums, its partial column sums and partial `<P, K>`;
+ * - `sampleColumns`: Gumbel-max for the rows it owns, keyed by their *global* index: the
+ *   counter-based noise `G(seed, i, j, draw)` must see the same `i` as in one process, so sampling
+ *   runs on a second, online kernel over rows `[0, rowStart + rowCount)` whose rows before
+ *   `rowStart` are zeros (never requested), prepared on the first sampling request;
+ * - `conditionalExpectation`: for the rows it owns (no noise, local indices).
+ */
+export class ShardServer implements ShardHandler {
+  private state: ShardState | undefined;
+
+  async handle(request: ShardRequest): Promise<ShardReply> {
+    const started = performance.now();
+    try {
+      const { values, vectors } = await this.run(request);
+      return {
+        header: { ok: true, computeMilliseconds: performance.now() - started, values },
+        vectors,
+      };
+    } catch (error) {
+      return {
+        header: {
+          ok: false,
+          errorName: error instanceof Error ? error.name : 'Error',
+          message: error instanceof Error ? error.message : String(error),
+        },
+        vectors: {},
+      };
+    }
+  }
+
+  private async run(request: ShardRequest): Promise<{
+    values?: Record<string, number | string>;
+    vectors: Record<string, ShardVector>;
+  }> {
+    const { header, vectors } = request;
+    switch (header.op) {
+      case 'prepare': {
+        await this.dispose();
+        const backend = createLocalBackend(header.backend, header.threads);
+        const x = vector(vectors, 'x', Float32Array);
+        const y = vector(vectors, 'y', Float32Array);
+        const { n, m, d, rowStart, rowCount, mode } = header;
+        const kernel =
+          rowCount === 0 ? undefined : await backend.prepare({ x, y, n: rowCount, m, d, mode });
+        this.state = {
+          backend,
+          kernel,
+          x,
+          y,
+          n,
+          m,
+          d,
+          rowStart,
+          rowCount,
+          prefixKernel: undefined,
+        };
+        return {
+          values: {
+            protocol: PROTOCOL_VERSION,
+            backend: backend.name,
+            description: backend.description ?? backend.name,
+          },
+          vectors: {},
+        };
+      }
+      case 'logSumExp': {
+        const state = this.use();
+        const offsets = vector(vectors, 'offsets', Float64Array);
+        const { epsilon } = header;
+        const out = new Float64Array(header.side === 'rows' ? state.rowCount : state.m);
+        if (state.kernel === undefined) out.fill(Number.NEGATIVE_INFINITY);
+        else await state.kernel.logSumExp({ side: header.side, offsets, epsilon, out });
+        return { vectors: { out } };
+      }
+      case 'statistics': {
+        const state = this.use();
+        if (state.kernel === undefined) {
+          return {
+            values: { kernelMoment: 0 },
+            vectors: { rowSums: new Float64Array(0), columnSums: new Float64Array(state.m) },
+          };
+        }
+        const result = await state.kernel.statistics({
+          rowPotentials: vector(vectors, 'rowPotentials', Float64Array),
+          columnPotentials: vector(vectors, 'columnPotentials', Float64Array),
+          epsilon: header.epsilon,
+        });
+        return {
+          values: { kernelMoment: result.kernelMoment },
+          vectors: { rowSums: result.rowSums, columnSums: result.columnSums },
+        };
+      }
+      case 'sampleColumns': {
+        const state = this.use();
+        const rows = vector(vectors, 'rows', Int32Array);
+        const out = new Int32Array(rows.length);
+        if (rows.length > 0) {
+          const kernel = await this.prefix(state);
+          await kernel.sampleColumns({
+            rows,
+            draws: vector(vectors, 'draws', Uint32Array),
+            columnPotentials: vector(vectors, 'columnPotentials', Float64Array),
+            epsilon: header.epsilon,
+            seed: header.seed,
+            out,
+          });
+        }
+        return { vectors: { out } };
+      }
+      case 'conditionalExpectation': {
+        const state = this.use();
+        const rows = vector(vectors, 'rows', Int32Array);
+        const local = rows.map((row) => row - state.rowStart);
+        const values = vectors.values;
+        if (!(values instanceof Float64Array || values instanceof Float32Array))
+          throw new Error("conditionalExpectation needs a float vector 'values'");
+        const out = new Float64Array(rows.length * header.width);
+        if (rows.length > 0 && state.kernel !== undefined) {
+          await state.kernel.conditionalExpectation({
+            rows: local,
+            columnPotentials: vector(vectors, 'columnPotentials', Float64Array),
+            epsilon: header.epsilon,
+            values,
+            width: header.width,
+            out,
+          });
+        }
+        return { vectors: { out } };
+      }
+      case 'dispose':
+        await this.dispose();
+        return { vectors: {} };
+      default:
+        throw new Error(`unknown shard operation '${(header as { op: string }).op}'`);
+    }
+  }
+
+  /** Frees the kernels (also on a new `prepare`). */
+  async dispose(): Promise<void> {
+    const state = this.state;
+    this.state = undefined;
+    if (state === undefined) return;
+    await state.kernel?.dispose();
+    await state.prefixKernel?.dispose();
+  }
+
+  private use(): ShardState {
+    if (this.state === undefined) throw new Error('the shard has no prepared kernel');
+    return this.state;
+  }
+
+  private async prefix(state: ShardState): Promise<PreparedKernel> {
+    if (state.prefixKernel === undefined) {
+      const rows = state.rowStart + state.rowCount;
+      const x = new Float32Array(rows * state.d);
+      x.set(state.x, state.rowStart * state.d);
+      state.prefixKernel = await state.backend.prepare({
+        x,
+        y: state.y,
+        n: rows,
+        m: state.m,
+        d: state.d,
+        mode: 'online',
+      });
+    }
+    return state.prefixKernel;
+  }
+}
+
+function vector<T extends ShardVector>(
+  vectors: Readonly<Record<string, ShardVector>>,
+  name: string,
+  type: { new (length: number): T; name: string },
+): T {
+  const value = vectors[name];
+  if (!(value instanceof type))
+    throw new Error(`shard request is missing the ${type.name} '${name}'`);
+  return value as T;
+}
