@@ -5,5 +5,7 @@ export default defineProject({
     name: 'backend-tfjs',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../../tools/vitest/setup.ts'],
+    // The solver runs on the plain-JavaScript tfjs backend; CI machines have 2 busy cores.
+    testTimeout: 60_000,
   },
 });
