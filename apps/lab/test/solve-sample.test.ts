@@ -70,6 +70,7 @@ describe('sinkflow solve and sample', () => {
       'renormalizedEntropy',
       'seconds',
       'backend',
+      'backendReason',
     ]) {
       expect(summary).toHaveProperty(key);
     }
@@ -81,6 +82,10 @@ describe('sinkflow solve and sample', () => {
       converged: true,
       backend: 'wasm',
     });
+    // --backend auto calibrated wasm, tfjs and gpujs (js only runs when named).
+    expect(summary.backendReason).toMatch(
+      /^auto: wasm .* calibration problem, .*faster than (tfjs|gpujs)/,
+    );
     expect(Math.abs(summary.renormalizedEntropy - 0.2)).toBeLessThanOrEqual(0.005);
     const f = await readNpyFile(path('run/f.npy'));
     expect(f.dtype).toBe('float64');

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { createSinkhornProblem } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { BACKEND_NAMES, backendFromFlag } from '../io/backend-flag.js';
+import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import {
   readArrayFlag,
   readCloudPairFlags,
@@ -51,7 +51,7 @@ Example:
     const count = options.integer('count', { minimum: 1, maximum: 2 ** 31 - 1 });
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out');
-    const backend = backendFromFlag('sample', options.choice('backend', BACKEND_NAMES, 'auto'));
+    const backendOptions = backendOptionsFromFlag(options.choice('backend', BACKEND_NAMES, 'auto'));
     const directory = options.string('potentials');
     const summary = await readSolveSummary(directory);
     const { x, y } = await readCloudPairFlags('sample', {
@@ -75,7 +75,7 @@ Example:
     const problem = await createSinkhornProblem({
       x,
       y,
-      backend,
+      ...backendOptions,
       cost: summary.cost,
       pcaComponents: summary.pcaComponents ?? undefined,
     });

@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
+import type { ShardedReport } from '@sinkflow/distributed';
 import { absoluteEpsilon, type Epsilon, relativeEpsilon } from '@sinkflow/entropy';
 import { createSinkhornProblem, type SinkhornSolution } from '@sinkflow/ot';
 import type { Command, CommandIo } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
-import { BACKEND_NAMES, backendFromFlag } from '../io/backend-flag.js';
+import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { createProgress } from '../io/progress.js';
+import {
+  formatShardingLine,
+  SHARDING_FLAGS,
+  SHARDING_HELP,
+  shardingFromFlags,
+} from '../io/sharding-flags.js';
 
 /** The JSON summary of `sinkflow solve` (DESIGN.md, the command-line contract). */
 export interface SolveSummary {
@@ -27,9 +34,13 @@ export interface SolveSummary {
   readonly renormalizedEntropy: number;
   readonly seconds: number;
   readonly backend: string;
+  /** Why that backend (with the calibration times behind `--backend auto`). */
+  readonly backendReason: string;
   readonly mode: 'dense' | 'online';
   readonly targetEntropy: number | null;
   readonly pcaComponents: number | null;
+  /** Workers, timings and traffic of a sharded solve (`--nats`), else null. */
+  readonly sharding: ShardedReport | null;
 }
 
 const flags = {
@@ -48,6 +59,7 @@ const flags = {
   seed: 'string',
   'save-potentials': 'string',
   json: 'string',
+  ...SHARDING_FLAGS,
 } as const;
 
 /** `sinkflow solve`: entropic OT between two .npy point clouds. */
@@ -69,11 +81,14 @@ Options:
   --max-iterations N       (default 50000)
   --momentum-start N       Lehmann momentum from iteration N        (default 2000)
   --backend NAME           ${BACKEND_NAMES.join('|')}              (default auto)
+                           auto: a short calibration picks the fastest of wasm, tfjs and
+                           gpujs on this machine (the output says which and why)
   --mode auto|dense|online keep the kernel or recompute it          (default auto)
   --pca K                  project on K principal components first
   --seed S                 seed of the subsample that estimates std(C) when (n + m) d^2 is huge (default 0)
   --save-potentials DIR    write DIR/f.npy, DIR/g.npy (float64) and DIR/solve.json
   --json FILE              write the summary as JSON
+${SHARDING_HELP}
 
 Examples:
   sinkflow solve --x x.npy --y y.npy --target-entropy 0.2 --save-potentials run1
@@ -111,21 +126,37 @@ async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
     maxIterations: options.integer('max-iterations', { fallback: 50_000, minimum: 1 }),
     momentumStart: options.integer('momentum-start', { fallback: 2000, minimum: 0 }),
   };
-  const backend = backendFromFlag('solve', options.choice('backend', BACKEND_NAMES, 'auto'));
+  const backendName = options.choice('backend', BACKEND_NAMES, 'auto');
+  if (options.has('checkpoint-dir') && targetEntropy !== undefined) {
+    throw new InvalidArgumentError({
+      functionName: 'sinkflow solve',
+      argumentName: '--checkpoint-dir',
+      message: 'works with --epsilon or --relative-epsilon, not --target-entropy',
+    });
+  }
   const { x, y } = await readCloudPairFlags('solve', {
     x: options.string('x'),
     y: options.string('y'),
   });
   const pca = options.has('pca') ? options.integer('pca', { minimum: 1, maximum: x.d }) : undefined;
-  const problem = await createSinkhornProblem({
+  const problemOptions = {
     x,
     y,
-    backend,
     cost: options.choice('cost', ['dot', 'sqeuclidean'] as const, 'dot'),
     mode: options.choice('mode', ['auto', 'dense', 'online'] as const, 'auto'),
     pcaComponents: pca,
     seed: options.integer('seed', { fallback: 0, minimum: 0 }),
-  });
+  };
+  // Connected last, once every flag and file was checked; closed on every path below.
+  const sharding = await shardingFromFlags('solve', options, backendName);
+  const backendOptions =
+    sharding === undefined ? backendOptionsFromFlag(backendName) : { backend: sharding.backend };
+  const problem = await createSinkhornProblem({ ...problemOptions, ...backendOptions }).catch(
+    async (error: unknown) => {
+      await sharding?.close();
+      throw error;
+    },
+  );
   const progress = createProgress(io, {
     total: solveOptions.maxIterations,
     format: 'sinkhorn [{bar}] {value} it | error {error}',
@@ -136,13 +167,22 @@ async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
   try {
     solution =
       targetEntropy === undefined
-        ? await problem.solve({ ...solveOptions, epsilon, onProgress })
+        ? await (sharding?.solve(problem, { ...solveOptions, epsilon, onProgress }) ??
+            problem.solve({ ...solveOptions, epsilon, onProgress }))
         : (await problem.solveForEntropy({ ...solveOptions, targetEntropy, onProgress })).solution;
   } finally {
     progress.stop();
-    await problem.dispose();
+    try {
+      await problem.dispose();
+    } finally {
+      await sharding?.close();
+    }
   }
-  const summary = summarize(solution, targetEntropy ?? null, pca ?? null);
+  const summary: SolveSummary = {
+    ...summarize(solution, targetEntropy ?? null, pca ?? null),
+    backendReason: problem.backendChoice.reason,
+    sharding: sharding?.report() ?? null,
+  };
   const directory = options.optionalString('save-potentials');
   if (directory !== undefined) {
     await writeArrayFile(join(directory, 'f.npy'), {
@@ -183,7 +223,7 @@ function summarize(
   solution: SinkhornSolution,
   targetEntropy: number | null,
   pcaComponents: number | null,
-): SolveSummary {
+): Omit<SolveSummary, 'sharding' | 'backendReason'> {
   return {
     n: solution.n,
     m: solution.m,
@@ -225,6 +265,10 @@ function formatSummary(summary: SolveSummary): string {
     ],
     ['renormalized entropy', summary.renormalizedEntropy.toFixed(4)],
     ['time', `${summary.seconds.toFixed(2)} s on ${summary.backend} (${summary.mode})`],
+    ['backend', summary.backendReason],
+    ...(summary.sharding === null
+      ? []
+      : [['sharded', formatShardingLine(summary.sharding)] as [string, string]]),
   ];
   return `${rows.map(([key, value]) => `${key.padEnd(22)}${value}`).join('\n')}\n`;
 }

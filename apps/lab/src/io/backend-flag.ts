@@ -1,32 +1,37 @@
-import { InvalidArgumentError } from '@sinkflow/core';
-import {
-  createJsBackend,
-  createWasmBackend,
-  defaultBackend,
-  type SinkhornBackend,
-} from '@sinkflow/ot';
+import { sinkhornBackendProvider as gpujsBackendProvider } from '@sinkflow/backend-gpujs';
+import { sinkhornBackendProvider as tfjsBackendProvider } from '@sinkflow/backend-tfjs';
+import { jsBackendProvider, type SinkhornBackendProvider, wasmBackendProvider } from '@sinkflow/ot';
 
 /** The values `--backend` accepts. */
 export const BACKEND_NAMES = ['auto', 'js', 'wasm', 'gpujs', 'tfjs'] as const;
 
-/** Turns `--backend NAME` into a backend value; names not built yet are bad input. */
-export function backendFromFlag(
-  command: string,
-  name: (typeof BACKEND_NAMES)[number],
-): SinkhornBackend {
-  switch (name) {
-    case 'auto':
-      return defaultBackend();
-    case 'js':
-      return createJsBackend();
-    case 'wasm':
-      return createWasmBackend();
-    default:
-      throw new InvalidArgumentError({
-        functionName: `sinkflow ${command}`,
-        argumentName: '--backend',
-        message: `backend '${name}' is not available in this build (available: auto, js, wasm)`,
-        value: name,
-      });
-  }
+/**
+ * Every backend the lab can run, for `--backend auto` (calibrated: the fastest on this machine)
+ * and for names. The lab depends on both backend packages, so it passes their providers
+ * explicitly rather than relying on the engine's optional-package discovery.
+ */
+export const LAB_BACKEND_PROVIDERS: readonly SinkhornBackendProvider[] = [
+  wasmBackendProvider,
+  tfjsBackendProvider,
+  gpujsBackendProvider,
+  jsBackendProvider,
+];
+
+/**
+ * Turns `--backend NAME` into the engine's backend options: `auto` calibrates wasm, tfjs and
+ * gpu.js on first use and takes the fastest (the float64 `js` reference is never the faster one,
+ * so it runs only when named); a name forces that backend, and the engine explains why it
+ * cannot run when it cannot (a `BackendUnavailableError`).
+ */
+export function backendOptionsFromFlag(name: (typeof BACKEND_NAMES)[number]): {
+  readonly backend: string;
+  readonly backendProviders: readonly SinkhornBackendProvider[];
+} {
+  return {
+    backend: name,
+    backendProviders:
+      name === 'auto'
+        ? LAB_BACKEND_PROVIDERS.filter((provider) => provider !== jsBackendProvider)
+        : LAB_BACKEND_PROVIDERS,
+  };
 }

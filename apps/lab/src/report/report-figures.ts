@@ -1,4 +1,5 @@
 import type { RunRecord } from '../sweep/results-store.js';
+import { sconesFigures } from './scones-figures.js';
 
 /** A figure of the report: a title, a caption, and the series it draws. */
 export interface FigureSpec {
@@ -22,7 +23,8 @@ export interface FigureSpec {
  * for coupling runs, E reached against relative epsilon, Sinkhorn time per example against E, and
  * the map errors of the sampled pairs and of the barycentric projection against E, one line per
  * (benchmark, d, n); for training runs, curvature, reconstruction and BPD against E with the
- * I-FM and supervised runs as reference lines.
+ * I-FM and supervised runs as reference lines; for `sinkflow scones` runs, BW-UVP against d
+ * ({@link sconesFigures}).
  */
 export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
   const finished = runs.filter((run) => run.status === 'done' && run.metrics !== null);
@@ -140,5 +142,7 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       'bpd',
       { kind: 'train' },
     ),
-  ].filter((spec): spec is FigureSpec => spec !== undefined);
+  ]
+    .filter((spec): spec is FigureSpec => spec !== undefined)
+    .concat(sconesFigures(runs));
 }

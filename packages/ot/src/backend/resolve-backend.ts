@@ -6,6 +6,7 @@ import {
   type CalibrationShape,
   calibrateBackends,
 } from './calibrate-backends.js';
+import { wasmBackendSupported } from './default-backend.js';
 import { loadOptionalBackendProviders } from './optional-providers.js';
 import type { SinkhornBackend } from './sinkhorn-backend.js';
 
@@ -27,8 +28,9 @@ export interface ResolveBackendOptions {
    */
   readonly backend?: SinkhornBackend | string;
   /**
-   * The candidates. @default the `js` and `wasm` providers of `@sinkflow/ot`, then those of the
-   * optional backend packages that are installed (see {@link loadOptionalBackendProviders})
+   * The candidates. @default the `wasm` provider of `@sinkflow/ot` (`js` where wasm cannot run:
+   * the float64 reference is never the faster one), then those of the optional backend packages
+   * that are installed (see {@link loadOptionalBackendProviders}); every name can be forced
    */
   readonly providers?: readonly SinkhornBackendProvider[];
   /** The shape and mode to calibrate on (capped at 2048 points per side). */
@@ -57,7 +59,7 @@ const calibrationCache = new Map<string, Promise<BackendChoice>>();
  * ```ts
  * const choice = await resolveBackend({ backend: 'auto', shape: { n: 65536, m: 65536, d: 64, mode: 'online' } });
  * choice.reason;
- * // "auto: wasm (WebAssembly SIMD128 ...) at 21.4 ms per iteration, 9.8x faster than js (...); skipped tfjs: ..."
+ * // "auto: wasm (WebAssembly SIMD128 ...) at 21.4 ms per iteration, 3.1x faster than gpujs (...); skipped tfjs (...)"
  * ```
  */
 export async function resolveBackend({
@@ -68,7 +70,7 @@ export async function resolveBackend({
   if (typeof backend === 'object' && backend !== null) {
     return { backend, reason: `${backend.name}: given by the caller`, calibration: [] };
   }
-  const { candidates, missing } = await candidateProviders(providers);
+  const { candidates, forcible, missing } = await candidateProviders(providers);
   if (backend === 'auto') {
     const calibrationShape = {
       ...shape,
@@ -85,7 +87,7 @@ export async function resolveBackend({
     }
     return choice;
   }
-  const provider = candidates.find((candidate) => candidate.name === backend);
+  const provider = forcible.find((candidate) => candidate.name === backend);
   if (provider === undefined) {
     if (typeof backend === 'string' && missing[backend] !== undefined) {
       throw new BackendUnavailableError({ backend, message: missing[backend] });
@@ -93,7 +95,7 @@ export async function resolveBackend({
     throw new InvalidArgumentError({
       functionName: 'resolveBackend',
       argumentName: 'backend',
-      message: `must be 'auto', a backend, or one of ${[...candidates.map((c) => c.name), ...Object.keys(missing)].map((name) => `'${name}'`).join(', ')}`,
+      message: `must be 'auto', a backend, or one of ${[...forcible.map((c) => c.name), ...Object.keys(missing)].map((name) => `'${name}'`).join(', ')}`,
       value: backend,
     });
   }
@@ -105,12 +107,18 @@ async function candidateProviders(
   providers: readonly SinkhornBackendProvider[] | undefined,
 ): Promise<{
   candidates: readonly SinkhornBackendProvider[];
+  forcible: readonly SinkhornBackendProvider[];
   missing: Readonly<Record<string, string>>;
 }> {
-  if (providers !== undefined) return { candidates: providers, missing: {} };
+  if (providers !== undefined) return { candidates: providers, forcible: providers, missing: {} };
   const optional = await loadOptionalBackendProviders();
+  // The float64 reference is never faster than wasm: it runs only where wasm cannot (a name
+  // still forces it).
+  const cpu = wasmBackendSupported() ? wasmBackendProvider : jsBackendProvider;
+  const named = wasmBackendSupported() ? [jsBackendProvider] : [wasmBackendProvider];
   return {
-    candidates: [wasmBackendProvider, ...optional.providers, jsBackendProvider],
+    candidates: [cpu, ...optional.providers],
+    forcible: [cpu, ...optional.providers, ...named],
     missing: optional.missing,
   };
 }

@@ -1,0 +1,106 @@
+import { InvalidArgumentError } from '@sinkflow/core';
+import {
+  connectNatsCollective,
+  createShardedBackend,
+  type ShardedBackend,
+  type ShardedReport,
+  solveWithCheckpoints,
+} from '@sinkflow/distributed';
+import type { SinkhornProblem, SinkhornSolution, SinkhornSolveOptions } from '@sinkflow/ot';
+import type { Flags } from '../cli/parse-flags.js';
+
+/** The flags of a sharded solve (`sinkflow solve --nats URL --workers P`). */
+export const SHARDING_FLAGS = {
+  nats: 'string',
+  workers: 'string',
+  'subject-prefix': 'string',
+  'join-timeout': 'string',
+  'worker-timeout': 'string',
+  'checkpoint-dir': 'string',
+  'checkpoint-every': 'string',
+} as const;
+
+/** Help lines for {@link SHARDING_FLAGS}. */
+export const SHARDING_HELP = `  --nats URL               shard the rows of X across workers on this NATS server
+                           (start them with 'sinkflow worker --nats URL'; credentials and TLS
+                           from SINKFLOW_NATS_* variables, never on the command line)
+  --workers P              number of workers (required with --nats)
+  --subject-prefix P       NATS subject prefix shared with the workers      (default sinkflow)
+  --join-timeout MS        wait this long for P idle workers                (default 30000)
+  --worker-timeout MS      a worker silent this long fails the run          (default 10000)
+  --checkpoint-dir DIR     checkpoint the potentials there; a rerun resumes from it
+  --checkpoint-every N     iterations between checkpoints                   (default 100)`;
+
+/** A connected sharded run: its backend, how to solve (with checkpoints), its report. */
+export interface Sharding {
+  readonly backend: ShardedBackend;
+  solve(problem: SinkhornProblem, options: SinkhornSolveOptions): Promise<SinkhornSolution>;
+  report(): ShardedReport;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the workers when `--nats` is given (undefined otherwise). `--backend` then names the
+ * backend every worker runs (auto, js or wasm).
+ */
+export async function shardingFromFlags(
+  command: string,
+  options: Flags,
+  backend: string,
+): Promise<Sharding | undefined> {
+  const functionName = `sinkflow ${command}`;
+  const sharded = ['workers', 'subject-prefix', 'checkpoint-dir', 'checkpoint-every'].find((name) =>
+    options.has(name),
+  );
+  if (!options.has('nats')) {
+    if (sharded !== undefined) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: `--${sharded}`,
+        message: 'needs --nats URL (a sharded solve)',
+      });
+    }
+    return undefined;
+  }
+  if (!options.has('workers')) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--workers',
+      message: 'is required with --nats',
+    });
+  }
+  if (backend !== 'auto' && backend !== 'js' && backend !== 'wasm') {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--backend',
+      message: 'must be auto, js or wasm with --nats (the backend each worker runs)',
+      value: backend,
+    });
+  }
+  const workers = options.integer('workers', { minimum: 1, maximum: 4096 });
+  const checkpointDirectory = options.optionalString('checkpoint-dir');
+  const checkpointEvery = options.integer('checkpoint-every', { fallback: 100, minimum: 1 });
+  const collective = await connectNatsCollective({
+    servers: options.string('nats'),
+    workers,
+    subjectPrefix: options.string('subject-prefix', 'sinkflow'),
+    joinTimeoutMs: options.integer('join-timeout', { fallback: 30_000, minimum: 1 }),
+    workerTimeoutMs: options.integer('worker-timeout', { fallback: 10_000, minimum: 1000 }),
+  });
+  const shardedBackend = createShardedBackend({ collective, shardBackend: backend });
+  return {
+    backend: shardedBackend,
+    solve: (problem, solveOptions) =>
+      checkpointDirectory === undefined
+        ? problem.solve(solveOptions)
+        : solveWithCheckpoints({ problem, checkpointDirectory, checkpointEvery, ...solveOptions }),
+    report: () => shardedBackend.report(),
+    close: () => collective.close(),
+  };
+}
+
+/** One line about a sharded run for the text summary. */
+export function formatShardingLine(report: ShardedReport): string {
+  const megabytes = (report.bytesSent + report.bytesReceived) / 1e6;
+  return `${report.workers.length} workers, communication ${(100 * report.communicationShare).toFixed(1)}% of pass time, ${megabytes.toFixed(1)} MB exchanged`;
+}
