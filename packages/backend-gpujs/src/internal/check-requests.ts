@@ -1,34 +1,5 @@
-import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
-import type { KernelProblem, KernelSide } from '@sinkflow/ot';
-
-/** Checks a problem as every backend's `prepare` does: sizes, float32 clouds, a known mode. */
-export function checkKernelProblem(functionName: string, problem: KernelProblem): void {
-  const { x, y, n, m, d, mode } = problem;
-  requireInteger(n, { functionName, argumentName: 'problem.n', minimum: 1 });
-  requireInteger(m, { functionName, argumentName: 'problem.m', minimum: 1 });
-  requireInteger(d, { functionName, argumentName: 'problem.d', minimum: 1 });
-  for (const [name, cloud, count] of [
-    ['problem.x', x, n],
-    ['problem.y', y, m],
-  ] as const) {
-    if (!(cloud instanceof Float32Array) || cloud.length !== count * d) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: name,
-        message: `must be a Float32Array of length ${name === 'problem.x' ? 'n' : 'm'} * d = ${count * d}`,
-        value: cloud,
-      });
-    }
-  }
-  if (mode !== 'dense' && mode !== 'online') {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'problem.mode',
-      message: "must be 'dense' or 'online'",
-      value: mode,
-    });
-  }
-}
+import { InvalidArgumentError } from '@sinkflow/core';
+import { checkRequestLengths, type KernelSide } from '@sinkflow/ot';
 
 /** Checks that a pass's vectors span their sides: offsets the reduced one, outputs the kept one. */
 export function checkLengths(
@@ -37,20 +8,10 @@ export function checkLengths(
   side: KernelSide,
   lengths: { readonly offsets: readonly [string, number]; readonly out: readonly [string, number] },
 ): void {
-  const [reduced, kept] = side === 'rows' ? [m, n] : [n, m];
-  for (const [[name, length], expected] of [
-    [lengths.offsets, reduced],
-    [lengths.out, kept],
-  ] as const) {
-    if (length !== expected) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: name,
-        message: `must have length ${expected} for side '${side}'`,
-        value: length,
-      });
-    }
-  }
+  checkRequestLengths(functionName, { n, m }, side, lengths.offsets[1], lengths.out[1], [
+    lengths.offsets[0],
+    lengths.out[0],
+  ]);
 }
 
 /** Checks that one vector has the length it must have. */

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
-import type { KernelProblem, PreparedKernel } from '@sinkflow/ot';
+import { checkKernelProblem, type KernelProblem, type PreparedKernel } from '@sinkflow/ot';
 import type { GpujsMode } from '../gpujs-mode.js';
 import { type KernelLimits, kernelLimits, planBlocks } from './block-plan.js';
-import { checkKernelProblem, checkLength, checkLengths, checkRows } from './check-requests.js';
+import { checkLength, checkLengths, checkRows } from './check-requests.js';
 import { runConditionalExpectation } from './conditional-expectation-pass.js';
 import { computeKernelMatrix } from './dense-kernel-matrix.js';
 import type { GpujsModule } from './gpujs-module.js';

@@ -1,45 +1,5 @@
-import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
-import type { KernelProblem, KernelSide } from '@sinkflow/ot';
-
-/**
- * Checks the shapes of a {@link KernelProblem} as every sinkflow backend does: positive integer
- * sizes, float32 clouds of length `n d` and `m d`, and a known mode.
- */
-export function checkKernelProblem(functionName: string, problem: KernelProblem): void {
-  if (problem === null || typeof problem !== 'object') {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'problem',
-      message: 'must be an object { x, y, n, m, d, mode }',
-      value: problem,
-    });
-  }
-  const { x, y, n, m, d, mode } = problem;
-  requireInteger(n, { functionName, argumentName: 'problem.n', minimum: 1 });
-  requireInteger(m, { functionName, argumentName: 'problem.m', minimum: 1 });
-  requireInteger(d, { functionName, argumentName: 'problem.d', minimum: 1 });
-  for (const [name, cloud, count] of [
-    ['x', x, n],
-    ['y', y, m],
-  ] as const) {
-    if (!(cloud instanceof Float32Array) || cloud.length !== count * d) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: `problem.${name}`,
-        message: `must be a Float32Array of length ${name === 'x' ? 'n' : 'm'} * d = ${count * d}`,
-        value: cloud,
-      });
-    }
-  }
-  if (mode !== 'dense' && mode !== 'online') {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'problem.mode',
-      message: "must be 'dense' or 'online'",
-      value: mode,
-    });
-  }
-}
+import { InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
+import { checkRequestLengths, type KernelProblem, type KernelSide } from '@sinkflow/ot';
 
 /** Throws unless `vector` has `expected` entries. */
 export function checkLength(
@@ -75,9 +35,7 @@ export function checkSideLengths(
       value: side,
     });
   }
-  const [reduced, kept] = side === 'rows' ? [problem.m, problem.n] : [problem.n, problem.m];
-  checkLength(functionName, 'offsets', offsets, reduced, `side '${side}'`);
-  checkLength(functionName, 'out', out, kept, `side '${side}'`);
+  checkRequestLengths(functionName, problem, side, offsets?.length ?? -1, out?.length ?? -1);
 }
 
 /** `epsilon` must be a positive finite number. */

@@ -1,12 +1,11 @@
 import { BackendUnavailableError, InvalidArgumentError, requireInteger } from '@sinkflow/core';
-import type { KernelProblem, KernelSide, PreparedKernel } from '@sinkflow/ot';
 import {
-  checkEpsilon,
   checkKernelProblem,
-  checkLength,
-  checkRows,
-  checkSideLengths,
-} from './check-requests.js';
+  type KernelProblem,
+  type KernelSide,
+  type PreparedKernel,
+} from '@sinkflow/ot';
+import { checkEpsilon, checkLength, checkRows, checkSideLengths } from './check-requests.js';
 import { conditionalExpectationPass } from './conditional-expectation-pass.js';
 import { type KernelContext, rowBlockFor } from './kernel-context.js';
 import { uploadKernelTensors } from './kernel-tensors.js';

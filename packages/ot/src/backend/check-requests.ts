@@ -2,10 +2,25 @@ import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import type { KernelProblem, KernelSide } from '../backend/sinkhorn-backend.js';
 
 /**
- * Checks the shapes of a {@link KernelProblem} (shared by every backend's `prepare`): positive
- * integer sizes, float32 clouds of length `n d` and `m d`, and a known mode.
+ * Checks the shapes of a {@link KernelProblem}, as every backend's `prepare` must (exported for
+ * backend packages): an object with positive integer sizes `n, m, d`, float32 clouds of length
+ * `n d` and `m d`, and a mode of `'dense'` or `'online'`.
+ *
+ * @throws InvalidArgumentError naming `problem`, `problem.n`, `problem.x`, ... and the function.
+ * @example
+ * ```ts
+ * checkKernelProblem('createMyBackend.prepare', { x, y, n: 3, m: 2, d: 2, mode: 'online' });
+ * ```
  */
 export function checkKernelProblem(functionName: string, problem: KernelProblem): void {
+  if (problem === null || typeof problem !== 'object') {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'problem',
+      message: 'must be an object { x, y, n, m, d, mode }',
+      value: problem,
+    });
+  }
   const { x, y, n, m, d, mode } = problem;
   requireInteger(n, { functionName, argumentName: 'problem.n', minimum: 1 });
   requireInteger(m, { functionName, argumentName: 'problem.m', minimum: 1 });
@@ -37,12 +52,19 @@ export function checkKernelProblem(functionName: string, problem: KernelProblem)
 }
 
 /**
- * Checks that the vectors of a pass have the lengths of its side: offsets span the other side,
- * outputs span this side.
+ * Checks that the vectors of a pass have the lengths of its side (exported for backend packages):
+ * for side `'rows'` the offsets have length m and the output length n; for `'columns'` the
+ * reverse. `names` are the argument names used in the error.
+ *
+ * @throws InvalidArgumentError naming the offending vector.
+ * @example
+ * ```ts
+ * checkRequestLengths('logSumExp', { n: 3, m: 2 }, 'rows', offsets.length, out.length); // 2 and 3
+ * ```
  */
 export function checkRequestLengths(
   functionName: string,
-  problem: KernelProblem,
+  problem: Pick<KernelProblem, 'n' | 'm'>,
   side: KernelSide,
   offsetsLength: number,
   outLength: number,
