@@ -11,12 +11,15 @@ export type { TrainerCheckpoint } from './checkpoint/trainer-checkpoint.js';
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/trainer-checkpoint.js';
 export type { DistributionSampler } from './data/distribution-sampler.js';
 export { standardNormalSampler } from './data/distribution-sampler.js';
+export { drawPoints, requireSampler } from './data/draw-points.js';
 export type { MlpVelocityModelOptions } from './model/create-mlp-velocity-model.js';
 export {
   createMlpVelocityModel,
   mlpVelocityModelFromConfig,
 } from './model/create-mlp-velocity-model.js';
+export { dense } from './model/dense.js';
 export { defaultTimeFrequencies, fourierTimeFeatures } from './model/fourier-time-features.js';
+export { assignNamedWeights, readNamedWeights } from './model/named-weights.js';
 export type {
   Activation,
   MlpVelocityModelConfig,

@@ -1,8 +1,8 @@
 import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
+import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
 import type { CouplingReport, PairSource, PairSourceKind } from '../pairs/pair-source.js';
 import type { PairChunk } from './chunked-pair-stream.js';
-import { drawPoints, requireSampler, streamSeed } from './draw-points.js';
 import { createOtRunner, type OtRunner } from './ot-runner.js';
 import type { OtCouplingFacts, OtSolveSettings, OtTask } from './ot-task.js';
 import { createStreamPairSource } from './stream-pair-source.js';

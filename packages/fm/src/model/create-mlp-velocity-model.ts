@@ -5,8 +5,9 @@ import {
   requireOneOf,
 } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
-import { dense } from '../internal/dense.js';
+import { dense } from './dense.js';
 import { defaultTimeFrequencies, fourierTimeFeatures } from './fourier-time-features.js';
+import { assignNamedWeights, readNamedWeights } from './named-weights.js';
 import type {
   Activation,
   MlpVelocityModelConfig,
@@ -221,48 +222,11 @@ class MlpVelocityModel implements VelocityModel {
   }
 
   async getWeights(): Promise<readonly NamedWeight[]> {
-    return Promise.all(
-      this.parameters.map(async (parameter, index) => ({
-        name: this.parameterNames[index] as string,
-        shape: [...parameter.shape],
-        data: Float32Array.from((await parameter.data()) as Float32Array),
-      })),
-    );
+    return readNamedWeights(this.parameters, this.parameterNames);
   }
 
   setWeights(weights: readonly NamedWeight[]): void {
-    const functionName = 'VelocityModel.setWeights';
-    if (!Array.isArray(weights) || weights.length !== this.parameters.length) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: 'weights',
-        message: `must hold ${this.parameters.length} arrays`,
-        value: weights,
-      });
-    }
-    this.parameters.forEach((parameter, index) => {
-      const weight = weights[index] as NamedWeight;
-      const name = this.parameterNames[index] as string;
-      const size = parameter.shape.reduce((product, extent) => product * extent, 1);
-      if (
-        weight.name !== name ||
-        weight.data.length !== size ||
-        weight.shape.join('x') !== parameter.shape.join('x')
-      ) {
-        throw new InvalidArgumentError({
-          functionName,
-          argumentName: `weights[${index}]`,
-          message: `must be '${name}' of shape [${parameter.shape.join(', ')}]`,
-          value: weight.name,
-        });
-      }
-    });
-    tf.tidy(() => {
-      this.parameters.forEach((parameter, index) => {
-        const weight = weights[index] as NamedWeight;
-        parameter.assign(tf.tensor(weight.data, parameter.shape));
-      });
-    });
+    assignNamedWeights('VelocityModel.setWeights', this.parameters, this.parameterNames, weights);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import { createRandomGenerator, requireInteger } from '@sinkflow/core';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
-import { drawPoints, requireSampler } from '../internal/draw-points.js';
+import { drawPoints, requireSampler } from '../data/draw-points.js';
 import { createStreamPairSource } from '../internal/stream-pair-source.js';
 import type { PairSource } from './pair-source.js';
 

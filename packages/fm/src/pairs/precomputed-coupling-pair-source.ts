@@ -5,7 +5,7 @@ import {
   requirePositiveNumber,
 } from '@sinkflow/core';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
-import { drawPoints, requireSampler, streamSeed } from '../internal/draw-points.js';
+import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
 import { createOtRunner, type OtRunner } from '../internal/ot-runner.js';
 import type { OtCouplingFacts } from '../internal/ot-task.js';
 import { createStreamPairSource } from '../internal/stream-pair-source.js';

@@ -1,8 +1,13 @@
 import { createRandomGenerator, requireInteger } from '@sinkflow/core';
-import { type AdamOptions, createAdamOptimizer, type DistributionSampler } from '@sinkflow/fm';
+import {
+  type AdamOptions,
+  createAdamOptimizer,
+  type DistributionSampler,
+  drawPoints,
+  requireSampler,
+} from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import { createPseudoCoupling, type PseudoCoupling } from '../coupling/pseudo-coupling.js';
-import { drawPoints, requireSampler } from '../internal/sampler-draws.js';
 import { pairwiseSquaredDistances as pairwiseCost } from '../internal/squared-euclidean.js';
 import { createMlpNetwork, type MlpActivation } from '../network/mlp-network.js';
 import type { FDivergenceRegularizer } from '../regularizer/regularizer.js';
@@ -125,12 +130,14 @@ export async function trainDualPotentials({
     const started = performance.now();
     for (let step = 0; step < steps; step += 1) {
       const xs = await drawPoints(mu, {
+        d: mu.d,
         count: batchSize,
         random: sourceRandom,
         functionName,
         argumentName: 'source',
       });
       const ys = await drawPoints(nu, {
+        d: nu.d,
         count: batchSize,
         random: targetRandom,
         functionName,

@@ -6,8 +6,8 @@ import {
   requireOneOf,
 } from '@sinkflow/core';
 import type { NamedWeight } from '@sinkflow/fm';
+import { assignNamedWeights, dense, readNamedWeights } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
-import { dense } from '../internal/dense.js';
 import { requireRows } from '../internal/require-rows.js';
 
 /**
@@ -203,45 +203,11 @@ class Mlp implements MlpNetwork {
   }
 
   async getWeights(): Promise<readonly NamedWeight[]> {
-    return Promise.all(
-      this.parameters.map(async (parameter, index) => ({
-        name: this.parameterNames[index] as string,
-        shape: [...parameter.shape],
-        data: Float32Array.from((await parameter.data()) as Float32Array),
-      })),
-    );
+    return readNamedWeights(this.parameters, this.parameterNames);
   }
 
   setWeights(weights: readonly NamedWeight[]): void {
-    const functionName = 'MlpNetwork.setWeights';
-    if (!Array.isArray(weights) || weights.length !== this.parameters.length) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: 'weights',
-        message: `must hold ${this.parameters.length} arrays`,
-        value: weights,
-      });
-    }
-    this.parameters.forEach((parameter, index) => {
-      const weight = weights[index] as NamedWeight;
-      if (
-        weight.name !== this.parameterNames[index] ||
-        weight.shape.join('x') !== parameter.shape.join('x') ||
-        weight.data.length !== parameter.size
-      ) {
-        throw new InvalidArgumentError({
-          functionName,
-          argumentName: `weights[${index}]`,
-          message: `must be '${this.parameterNames[index]}' of shape [${parameter.shape.join(', ')}]`,
-          value: weight.name,
-        });
-      }
-    });
-    tf.tidy(() => {
-      this.parameters.forEach((parameter, index) => {
-        parameter.assign(tf.tensor((weights[index] as NamedWeight).data, parameter.shape));
-      });
-    });
+    assignNamedWeights('MlpNetwork.setWeights', this.parameters, this.parameterNames, weights);
   }
 
   dispose(): void {

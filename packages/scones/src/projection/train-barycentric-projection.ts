@@ -1,8 +1,13 @@
 import { createRandomGenerator, requireInteger } from '@sinkflow/core';
-import { type AdamOptions, createAdamOptimizer, type DistributionSampler } from '@sinkflow/fm';
+import {
+  type AdamOptions,
+  createAdamOptimizer,
+  type DistributionSampler,
+  drawPoints,
+  requireSampler,
+} from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import type { PseudoCoupling } from '../coupling/pseudo-coupling.js';
-import { drawPoints, requireSampler } from '../internal/sampler-draws.js';
 import { pairwiseSquaredDistances } from '../internal/squared-euclidean.js';
 import { createMlpNetwork, type MlpActivation, type MlpNetwork } from '../network/mlp-network.js';
 
@@ -108,12 +113,14 @@ export async function trainBarycentricProjection({
     const started = performance.now();
     for (let step = 0; step < steps; step += 1) {
       const xs = await drawPoints(mu, {
+        d: mu.d,
         count: batchSize,
         random: sourceRandom,
         functionName,
         argumentName: 'source',
       });
       const ys = await drawPoints(nu, {
+        d: nu.d,
         count: batchSize,
         random: targetRandom,
         functionName,

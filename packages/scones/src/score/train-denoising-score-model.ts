@@ -1,7 +1,12 @@
 import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
-import { type AdamOptions, createAdamOptimizer, type DistributionSampler } from '@sinkflow/fm';
+import {
+  type AdamOptions,
+  createAdamOptimizer,
+  type DistributionSampler,
+  drawPoints,
+  requireSampler,
+} from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
-import { drawPoints, requireSampler } from '../internal/sampler-draws.js';
 import { createMlpNetwork, type MlpActivation, type MlpNetwork } from '../network/mlp-network.js';
 import type { TargetScore } from './target-score.js';
 
@@ -129,6 +134,7 @@ export async function trainDenoisingScoreModel({
     const started = performance.now();
     for (let step = 0; step < steps; step += 1) {
       const ys = await drawPoints(nu, {
+        d: nu.d,
         count: batchSize,
         random: pointsRandom,
         functionName,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * @internal `y = h W + b` with a hand-written gradient that uses only plain matrix products of
+ * `y = h W + b` with a hand-written gradient that uses only plain matrix products of
  * explicitly transposed operands:
  *
  *     dL/dh = dy W^T,   dL/dW = h^T dy,   dL/db = 1^T dy.
@@ -34,7 +34,21 @@ const denseWithGradient = tf.customGrad((...inputs) => {
   };
 });
 
-/** @internal `h W + b` for `h: [batch, in]`, `W: [in, out]`, `b: [out]`. */
+/**
+ * A dense layer `y = h W + b` for `h: [batch, in]`, `W: [in, out]`, `b: [out]`, whose gradient
+ * uses only plain products of explicitly transposed operands:
+ *
+ *   dL/dh = dy W^T,   dL/dW = h^T dy,   dL/db = 1^T dy (as a product).
+ *
+ * Same values as `tf.add(tf.matMul(h, W), b)`; its backward pass avoids the `transposeA` /
+ * `transposeB` products that TensorFlow.js's wasm backend runs several times slower
+ * (docs/performance.md). Shared by the velocity MLP here and by `@sinkflow/scones` [smilkov2019].
+ *
+ * @example
+ * ```ts
+ * const y = dense(tf.ones([4, 3]), tf.ones([3, 2]), tf.zeros([2])); // [[3, 3], x4]
+ * ```
+ */
 export function dense(h: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   return denseWithGradient(h, weight, bias) as tf.Tensor2D;
 }

@@ -1,9 +1,17 @@
 import { InvalidArgumentError, type RandomGenerator } from '@sinkflow/core';
-import type { DistributionSampler } from '../data/distribution-sampler.js';
+import type { DistributionSampler } from './distribution-sampler.js';
 
 /**
- * @internal `count` points from `sampler` with `random`, checked: a Float32Array of `count * d`
- * finite entries (a fresh copy when the sampler returned a view, so that it can be transferred).
+ * `count` points from `sampler` with `random`, checked: a Float32Array of `count * d` finite
+ * entries (a fresh copy when the sampler returned a view, so that it can be transferred). What
+ * every trainer uses to draw minibatches from a user's {@link DistributionSampler}.
+ *
+ * @throws {@link InvalidArgumentError} naming `<argumentName>.sample` when the sampler returns
+ *   the wrong length or a non-finite coordinate.
+ * @example
+ * ```ts
+ * const xs = await drawPoints(source, { count: 256, random, d: source.d, functionName: 'train', argumentName: 'source' });
+ * ```
  */
 export async function drawPoints(
   sampler: DistributionSampler,
@@ -44,7 +52,16 @@ export async function drawPoints(
   return whole ? points : points.slice();
 }
 
-/** @internal Checks that a sampler option is a {@link DistributionSampler} of dimension `d`. */
+/**
+ * Checks that an option is a {@link DistributionSampler} (`{ d, sample({ count, random }) }`
+ * with an integer `d >= 1`), of dimension `d` when given.
+ *
+ * @throws {@link InvalidArgumentError} naming `argumentName` (or `argumentName.d`).
+ * @example
+ * ```ts
+ * const target = requireSampler(options.target, { d: 2, functionName: 'train', argumentName: 'target' });
+ * ```
+ */
 export function requireSampler(
   sampler: unknown,
   {
