@@ -44,4 +44,6 @@ export type {
 } from './sharded/create-sharded-backend.js';
 export { createShardedBackend } from './sharded/create-sharded-backend.js';
 export { rowBlocks } from './sharded/row-blocks.js';
+export type { GridShard, ShardedLayout } from './sharded/sharded-layout.js';
+export { gridShards } from './sharded/sharded-layout.js';
 export type { ShardedReport, ShardedWorkerReport } from './sharded/sharded-report.js';

@@ -1,6 +1,7 @@
 /**
  * @internal The shard protocol, version 1: what the driver (the process that runs the Sinkhorn
- * loop) asks a shard (one worker, owning a block of rows of X) to do, and what it answers.
+ * loop) asks a shard (one worker, owning a block of rows of X and a block of the columns of Y,
+ * all of Y when only the rows are sharded) to do, and what it answers.
  *
  * A message is a small JSON header plus named typed vectors. In process the message is posted as
  * is (the vectors' buffers are transferred); on NATS it is encoded into one frame
@@ -23,6 +24,8 @@ export type ShardOperation =
   | 'statistics'
   | 'sampleColumns'
   | 'conditionalExpectation'
+  | 'sampleBlockColumns'
+  | 'blockConditionalExpectation'
   | 'dispose';
 
 /** The local backend a shard runs. */
@@ -39,12 +42,34 @@ export type ShardRequestHeader =
       readonly d: number;
       readonly rowStart: number;
       readonly rowCount: number;
+      /**
+       * The shard's columns `[columnStart, columnStart + columnCount)` of Y (the vector `y` holds
+       * only those). @default 0 and m (all of Y: row sharding)
+       */
+      readonly columnStart?: number | undefined;
+      readonly columnCount?: number | undefined;
       readonly mode: 'dense' | 'online';
     }
   | { readonly op: 'logSumExp'; readonly side: 'rows' | 'columns'; readonly epsilon: number }
   | { readonly op: 'statistics'; readonly epsilon: number }
   | { readonly op: 'sampleColumns'; readonly epsilon: number; readonly seed: number }
   | { readonly op: 'conditionalExpectation'; readonly epsilon: number; readonly width: number }
+  /**
+   * Grid layout: Gumbel-max sampling inside the shard's block, on its block kernel. `rows` are
+   * local to its row block, `columnPotentials` and the answer local to its column block; `seed`
+   * is the block's own seed (derived by the driver).
+   */
+  | { readonly op: 'sampleBlockColumns'; readonly epsilon: number; readonly seed: number }
+  /**
+   * Grid layout: conditional expectations over the shard's columns for `rows` (local), with the
+   * block's partial row log-sum-exps `logMass_i = eps LSE_{j in J_b}((g~_j + K_ij) / eps)` that
+   * weight them (`values` holds the rows `J_b` of the values).
+   */
+  | {
+      readonly op: 'blockConditionalExpectation';
+      readonly epsilon: number;
+      readonly width: number;
+    }
   | { readonly op: 'dispose' };
 
 /** A request to one shard. */

@@ -33,23 +33,31 @@ interface ShardState {
   readonly d: number;
   readonly rowStart: number;
   readonly rowCount: number;
+  /** Its columns of Y: `[columnStart, columnStart + columnCount)` (`y` holds only those). */
+  readonly columnStart: number;
+  readonly columnCount: number;
   /** Lazily prepared for sampling: rows [0, rowStart + rowCount) with zeros before rowStart. */
   prefixKernel: PreparedKernel | undefined;
 }
 
 /**
- * @internal One shard: owns rows `[rowStart, rowStart + rowCount)` of X and all of Y, and runs
- * the passes of the sharded kernel on an ordinary local backend:
+ * @internal One shard: owns rows `I = [rowStart, rowStart + rowCount)` of X and columns
+ * `J = [columnStart, columnStart + columnCount)` of Y (all of Y when only rows are sharded), and
+ * runs the passes of the sharded kernel on an ordinary local backend over its block `I x J`:
  *
- * - `logSumExp` rows: `out_i = eps log sum_j exp((g~_j + K_ij) / eps)` for its rows;
- * - `logSumExp` columns: the partial `l_j = eps log sum_{i in block} exp((f~_i + K_ij) / eps)`,
- *   combined by the driver (`combineLogSumExp`);
- * - `statistics`: its row sums, its partial column sums and partial `<P, K>`;
+ * - `logSumExp` rows: the partial `out_i = eps log sum_{j in J} exp((g~_j + K_ij) / eps)` for its
+ *   rows (the whole row when J is all columns), combined by the driver over column blocks;
+ * - `logSumExp` columns: the partial `l_j = eps log sum_{i in I} exp((f~_i + K_ij) / eps)` for
+ *   its columns, combined by the driver (`combineLogSumExp`) over row blocks;
+ * - `statistics`: its partial row sums, partial column sums and partial `<P, K>`;
  * - `sampleColumns`: Gumbel-max for the rows it owns, keyed by their *global* index: the
  *   counter-based noise `G(seed, i, j, draw)` must see the same `i` as in one process, so sampling
  *   runs on a second, online kernel over rows `[0, rowStart + rowCount)` whose rows before
  *   `rowStart` are zeros (never requested), prepared on the first sampling request;
- * - `conditionalExpectation`: for the rows it owns (no noise, local indices).
+ * - `conditionalExpectation`: for the rows it owns (no noise, local indices);
+ * - grid layout only: `sampleBlockColumns` (Gumbel-max inside its block, local indices, a seed of
+ *   its own) and `blockConditionalExpectation` (means over J with the block's partial row
+ *   log-sum-exps, which the driver turns into the mixture weights).
  */
 export class ShardServer implements ShardHandler {
   private state: ShardState | undefined;
@@ -86,8 +94,14 @@ export class ShardServer implements ShardHandler {
         const x = vector(vectors, 'x', Float32Array);
         const y = vector(vectors, 'y', Float32Array);
         const { n, m, d, rowStart, rowCount, mode } = header;
+        const columnStart = header.columnStart ?? 0;
+        const columnCount = header.columnCount ?? m;
+        if (y.length !== columnCount * d)
+          throw new Error(`prepare: y has ${y.length} values, expected ${columnCount} x ${d}`);
         const kernel =
-          rowCount === 0 ? undefined : await backend.prepare({ x, y, n: rowCount, m, d, mode });
+          rowCount === 0 || columnCount === 0
+            ? undefined
+            : await backend.prepare({ x, y, n: rowCount, m: columnCount, d, mode });
         this.state = {
           backend,
           kernel,
@@ -98,6 +112,8 @@ export class ShardServer implements ShardHandler {
           d,
           rowStart,
           rowCount,
+          columnStart,
+          columnCount,
           prefixKernel: undefined,
         };
         return {
@@ -105,6 +121,9 @@ export class ShardServer implements ShardHandler {
             protocol: PROTOCOL_VERSION,
             backend: backend.name,
             description: backend.description ?? backend.name,
+            // Echoed so that a driver can tell a shard that knows column blocks.
+            columnStart,
+            columnCount,
           },
           vectors: {},
         };
@@ -113,7 +132,7 @@ export class ShardServer implements ShardHandler {
         const state = this.use();
         const offsets = vector(vectors, 'offsets', Float64Array);
         const { epsilon } = header;
-        const out = new Float64Array(header.side === 'rows' ? state.rowCount : state.m);
+        const out = new Float64Array(header.side === 'rows' ? state.rowCount : state.columnCount);
         if (state.kernel === undefined) out.fill(Number.NEGATIVE_INFINITY);
         else await state.kernel.logSumExp({ side: header.side, offsets, epsilon, out });
         return { vectors: { out } };
@@ -123,7 +142,10 @@ export class ShardServer implements ShardHandler {
         if (state.kernel === undefined) {
           return {
             values: { kernelMoment: 0 },
-            vectors: { rowSums: new Float64Array(0), columnSums: new Float64Array(state.m) },
+            vectors: {
+              rowSums: new Float64Array(state.rowCount),
+              columnSums: new Float64Array(state.columnCount),
+            },
           };
         }
         const result = await state.kernel.statistics({
@@ -141,6 +163,7 @@ export class ShardServer implements ShardHandler {
         const rows = vector(vectors, 'rows', Int32Array);
         const out = new Int32Array(rows.length);
         if (rows.length > 0) {
+          requireAllColumns(state, 'sampleColumns');
           const kernel = await this.prefix(state);
           await kernel.sampleColumns({
             rows,
@@ -161,6 +184,7 @@ export class ShardServer implements ShardHandler {
         if (!(values instanceof Float64Array || values instanceof Float32Array))
           throw new Error("conditionalExpectation needs a float vector 'values'");
         const out = new Float64Array(rows.length * header.width);
+        if (rows.length > 0) requireAllColumns(state, 'conditionalExpectation');
         if (rows.length > 0 && state.kernel !== undefined) {
           await state.kernel.conditionalExpectation({
             rows: local,
@@ -172,6 +196,53 @@ export class ShardServer implements ShardHandler {
           });
         }
         return { vectors: { out } };
+      }
+      case 'sampleBlockColumns': {
+        const state = this.use();
+        const rows = vector(vectors, 'rows', Int32Array);
+        const out = new Int32Array(rows.length);
+        if (rows.length > 0 && state.kernel !== undefined) {
+          await state.kernel.sampleColumns({
+            rows,
+            draws: vector(vectors, 'draws', Uint32Array),
+            columnPotentials: vector(vectors, 'columnPotentials', Float64Array),
+            epsilon: header.epsilon,
+            seed: header.seed,
+            out,
+          });
+        }
+        return { vectors: { out } };
+      }
+      case 'blockConditionalExpectation': {
+        const state = this.use();
+        const rows = vector(vectors, 'rows', Int32Array);
+        const values = vectors.values;
+        if (!(values instanceof Float64Array || values instanceof Float32Array))
+          throw new Error("blockConditionalExpectation needs a float vector 'values'");
+        const out = new Float64Array(rows.length * header.width);
+        const logMass = new Float64Array(rows.length).fill(Number.NEGATIVE_INFINITY);
+        if (rows.length > 0 && state.kernel !== undefined) {
+          const columnPotentials = vector(vectors, 'columnPotentials', Float64Array);
+          await state.kernel.conditionalExpectation({
+            rows,
+            columnPotentials,
+            epsilon: header.epsilon,
+            values,
+            width: header.width,
+            out,
+          });
+          // The block's mass of each row, eps LSE_{j in J}((g~_j + K_ij) / eps): one rows pass
+          // over the block (the local backend has no per-row variant).
+          const all = new Float64Array(state.rowCount);
+          await state.kernel.logSumExp({
+            side: 'rows',
+            offsets: columnPotentials,
+            epsilon: header.epsilon,
+            out: all,
+          });
+          for (let k = 0; k < rows.length; k += 1) logMass[k] = all[rows[k]!]!;
+        }
+        return { vectors: { out, logMass } };
       }
       case 'dispose':
         await this.dispose();
@@ -211,6 +282,12 @@ export class ShardServer implements ShardHandler {
     }
     return state.prefixKernel;
   }
+}
+
+/** The global-row sampler and the plain projection need all of Y (row sharding). */
+function requireAllColumns(state: ShardState, operation: string): void {
+  if (state.columnStart !== 0 || state.columnCount !== state.m)
+    throw new Error(`${operation} needs all columns; this shard owns a column block`);
 }
 
 function vector<T extends ShardVector>(

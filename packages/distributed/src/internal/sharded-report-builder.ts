@@ -1,11 +1,13 @@
 import type { Collective, MemberTraffic } from '../collective/collective.js';
 import type { ShardReply } from '../collective/shard-protocol.js';
+import type { GridShard, ShardedLayout } from '../sharded/sharded-layout.js';
 import type { ShardedReport, ShardedWorkerReport } from '../sharded/sharded-report.js';
 
 /** @internal Accumulates the timings and traffic of one prepared sharded kernel. */
 export class ShardedReportBuilder {
   private readonly baseline: readonly MemberTraffic[];
-  private blocks: readonly { start: number; count: number }[] = [];
+  private shards: readonly GridShard[] = [];
+  private layout: ShardedLayout;
   private backends: readonly string[] = [];
   private passes = 0;
   private passSeconds = 0;
@@ -15,16 +17,19 @@ export class ShardedReportBuilder {
 
   constructor(private readonly collective: Collective) {
     this.baseline = collective.traffic();
+    this.layout = { rows: collective.size, columns: 1 };
   }
 
   prepared(
     seconds: number,
-    blocks: readonly { start: number; count: number }[],
+    shards: readonly GridShard[],
+    layout: ShardedLayout,
     backends: readonly string[],
   ): void {
     this.prepareSeconds = seconds;
     this.prepareBytes = this.totalBytes(this.collective.traffic());
-    this.blocks = blocks;
+    this.shards = shards;
+    this.layout = layout;
     this.backends = backends;
   }
 
@@ -61,13 +66,18 @@ export class ShardedReportBuilder {
         bytesSent: member.bytesSent - (base?.bytesSent ?? 0),
         bytesReceived: member.bytesReceived - (base?.bytesReceived ?? 0),
         computeSeconds: member.computeSeconds - (base?.computeSeconds ?? 0),
-        rowStart: this.blocks[rank]?.start ?? 0,
-        rowCount: this.blocks[rank]?.count ?? 0,
+        rowBlock: this.shards[rank]?.rowBlock ?? rank,
+        columnBlock: this.shards[rank]?.columnBlock ?? 0,
+        rowStart: this.shards[rank]?.rowStart ?? 0,
+        rowCount: this.shards[rank]?.rowCount ?? 0,
+        columnStart: this.shards[rank]?.columnStart ?? 0,
+        columnCount: this.shards[rank]?.columnCount ?? 0,
         backend: this.backends[rank] ?? '',
       };
     });
     const communicationSeconds = Math.max(0, this.passSeconds - this.computeSeconds);
     return {
+      layout: this.layout,
       workers,
       passes: this.passes,
       passSeconds: this.passSeconds,
