@@ -97,6 +97,79 @@ describe.skipIf(binary === undefined)('sinkflow worker and sinkflow solve --nats
       expect(Math.abs(b[key] - a[key]) / Math.abs(a[key])).toBeLessThan(1e-9);
   }, 60_000);
 
+  it('shards the columns of Y too with --column-shards (a 1 x 2 grid), same output', async () => {
+    const common = [
+      '--x',
+      path('x.npy'),
+      '--y',
+      path('y.npy'),
+      '--backend',
+      'js',
+      '--threshold',
+      '1e-6',
+    ];
+    const single = await sinkflow('solve', ...common, '--json', path('single-grid.json'));
+    expect(single.code).toBe(0);
+    const grid = await sinkflow(
+      'solve',
+      ...common,
+      '--nats',
+      server.url,
+      '--workers',
+      '2',
+      '--column-shards',
+      '2',
+      '--json',
+      path('grid.json'),
+    );
+    expect(grid.stderr).not.toContain('error');
+    expect(grid.code).toBe(0);
+    expect(grid.stdout).toMatch(/sharded\s+2 workers \(1 x 2 grid\), communication/);
+    const a = JSON.parse(readFileSync(path('single-grid.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(path('grid.json'), 'utf8'));
+    expect(b.sharding.layout).toEqual({ rows: 1, columns: 2 });
+    expect(
+      b.sharding.workers.map((worker: Record<string, number>) => [
+        worker.rowBlock,
+        worker.columnBlock,
+        worker.rowCount,
+        worker.columnStart,
+        worker.columnCount,
+      ]),
+    ).toEqual([
+      [0, 0, 120, 0, 45],
+      [0, 1, 120, 45, 45],
+    ]);
+    expect(b.iterations).toBe(a.iterations);
+    for (const key of [
+      'transportCost',
+      'transportCostSqEuclidean',
+      'renormalizedEntropy',
+      'regularizedCost',
+    ])
+      expect(Math.abs(b[key] - a[key]) / Math.abs(a[key])).toBeLessThan(1e-9);
+  }, 60_000);
+
+  it('rejects --column-shards that does not divide --workers, or without --nats (exit 2)', async () => {
+    const common = ['--x', path('x.npy'), '--y', path('y.npy')];
+    const uneven = await sinkflow(
+      'solve',
+      ...common,
+      '--nats',
+      server.url,
+      '--workers',
+      '3',
+      '--column-shards',
+      '2',
+    );
+    expect(uneven.code).toBe(2);
+    expect(uneven.stderr).toContain('--column-shards');
+    expect(uneven.stderr).toContain('must divide --workers (3)');
+    const alone = await sinkflow('solve', ...common, '--column-shards', '2');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--column-shards');
+  });
+
   it('rejects sharding flags without --nats and credentials in the URL (exit 2)', async () => {
     const common = ['--x', path('x.npy'), '--y', path('y.npy')];
     const noNats = await sinkflow('solve', ...common, '--workers', '2');

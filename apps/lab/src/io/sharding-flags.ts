@@ -13,6 +13,7 @@ import type { Flags } from '../cli/parse-flags.js';
 export const SHARDING_FLAGS = {
   nats: 'string',
   workers: 'string',
+  'column-shards': 'string',
   'subject-prefix': 'string',
   'join-timeout': 'string',
   'worker-timeout': 'string',
@@ -25,6 +26,8 @@ export const SHARDING_HELP = `  --nats URL               shard the rows of X acr
                            (start them with 'sinkflow worker --nats URL'; credentials and TLS
                            from SINKFLOW_NATS_* variables, never on the command line)
   --workers P              number of workers (required with --nats)
+  --column-shards C        also shard the points of Y in C blocks: an (P/C) x C grid of workers,
+                           none holding all of Y (C must divide P)               (default 1)
   --subject-prefix P       NATS subject prefix shared with the workers      (default sinkflow)
   --join-timeout MS        wait this long for P idle workers                (default 30000)
   --worker-timeout MS      a worker silent this long fails the run          (default 10000)
@@ -49,9 +52,13 @@ export async function shardingFromFlags(
   backend: string,
 ): Promise<Sharding | undefined> {
   const functionName = `sinkflow ${command}`;
-  const sharded = ['workers', 'subject-prefix', 'checkpoint-dir', 'checkpoint-every'].find((name) =>
-    options.has(name),
-  );
+  const sharded = [
+    'workers',
+    'column-shards',
+    'subject-prefix',
+    'checkpoint-dir',
+    'checkpoint-every',
+  ].find((name) => options.has(name));
   if (!options.has('nats')) {
     if (sharded !== undefined) {
       throw new InvalidArgumentError({
@@ -78,6 +85,15 @@ export async function shardingFromFlags(
     });
   }
   const workers = options.integer('workers', { minimum: 1, maximum: 4096 });
+  const columnShards = options.integer('column-shards', { fallback: 1, minimum: 1, maximum: 4096 });
+  if (workers % columnShards !== 0) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--column-shards',
+      message: `must divide --workers (${workers}): the workers form a rows x columns grid`,
+      value: columnShards,
+    });
+  }
   const checkpointDirectory = options.optionalString('checkpoint-dir');
   const checkpointEvery = options.integer('checkpoint-every', { fallback: 100, minimum: 1 });
   const collective = await connectNatsCollective({
@@ -87,7 +103,11 @@ export async function shardingFromFlags(
     joinTimeoutMs: options.integer('join-timeout', { fallback: 30_000, minimum: 1 }),
     workerTimeoutMs: options.integer('worker-timeout', { fallback: 10_000, minimum: 1000 }),
   });
-  const shardedBackend = createShardedBackend({ collective, shardBackend: backend });
+  const shardedBackend = createShardedBackend({
+    collective,
+    shardBackend: backend,
+    layout: { rows: workers / columnShards, columns: columnShards },
+  });
   return {
     backend: shardedBackend,
     solve: (problem, solveOptions) =>
@@ -102,5 +122,7 @@ export async function shardingFromFlags(
 /** One line about a sharded run for the text summary. */
 export function formatShardingLine(report: ShardedReport): string {
   const megabytes = (report.bytesSent + report.bytesReceived) / 1e6;
-  return `${report.workers.length} workers, communication ${(100 * report.communicationShare).toFixed(1)}% of pass time, ${megabytes.toFixed(1)} MB exchanged`;
+  const { rows, columns } = report.layout;
+  const grid = columns > 1 ? ` (${rows} x ${columns} grid)` : '';
+  return `${report.workers.length} workers${grid}, communication ${(100 * report.communicationShare).toFixed(1)}% of pass time, ${megabytes.toFixed(1)} MB exchanged`;
 }

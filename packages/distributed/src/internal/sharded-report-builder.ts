@@ -7,7 +7,7 @@ import type { ShardedReport, ShardedWorkerReport } from '../sharded/sharded-repo
 export class ShardedReportBuilder {
   private readonly baseline: readonly MemberTraffic[];
   private shards: readonly GridShard[] = [];
-  private layout: ShardedLayout;
+  private readonly layout: ShardedLayout;
   private backends: readonly string[] = [];
   private passes = 0;
   private passSeconds = 0;
@@ -15,21 +15,18 @@ export class ShardedReportBuilder {
   private prepareSeconds = 0;
   private prepareBytes = 0;
 
-  constructor(private readonly collective: Collective) {
+  constructor(
+    private readonly collective: Collective,
+    layout: ShardedLayout,
+  ) {
     this.baseline = collective.traffic();
-    this.layout = { rows: collective.size, columns: 1 };
+    this.layout = layout;
   }
 
-  prepared(
-    seconds: number,
-    shards: readonly GridShard[],
-    layout: ShardedLayout,
-    backends: readonly string[],
-  ): void {
+  prepared(seconds: number, shards: readonly GridShard[], backends: readonly string[]): void {
     this.prepareSeconds = seconds;
     this.prepareBytes = this.totalBytes(this.collective.traffic());
     this.shards = shards;
-    this.layout = layout;
     this.backends = backends;
   }
 

@@ -108,7 +108,7 @@ export function createShardedBackend({
     name: `sharded(${shardBackend})`,
     description: `${collective.size} ${collective.kind} workers${shape}, ${shardBackend} backend each`,
     async prepare(problem) {
-      const report = new ShardedReportBuilder(collective);
+      const report = new ShardedReportBuilder(collective, grid);
       current = report;
       return prepareShardedKernel({
         collective,
@@ -119,6 +119,6 @@ export function createShardedBackend({
         report,
       });
     },
-    report: () => (current ?? new ShardedReportBuilder(collective)).build(),
+    report: () => (current ?? new ShardedReportBuilder(collective, grid)).build(),
   };
 }
