@@ -69,10 +69,6 @@ export async function trainFlowModel({
   readonly onStep?: (report: StepReport) => void;
 }): Promise<TrainingOutcome> {
   const pairs = createCouplingPairSource(task, coupling);
-  // The OT pair sources' worker threads (and the wasm backend's) are unref'd while idle, so an
-  // await that they alone settle lets Node exit with code 13 when nothing else is pending (seen
-  // during OT-FM training in the quickstart). A timer keeps the process alive until disposal.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
   const checkpoint = directory === undefined ? undefined : checkpointDirectoryOf(directory);
   let trainer: FlowMatchingTrainer | undefined;
   // Includes starting the pair source: a precomputed coupling is solved there.
@@ -127,7 +123,6 @@ export async function trainFlowModel({
   } finally {
     trainer?.dispose();
     await pairs.dispose();
-    clearInterval(keepAlive);
   }
 }
 

@@ -153,10 +153,17 @@ async function createWorkerRunner(): Promise<OtRunner> {
     note: null,
     run,
     async dispose() {
-      // Hold the event loop while the worker stops: an unref'd worker's terminate() promise would
-      // otherwise let Node exit mid-await (exit code 13) when nothing else is pending.
+      // Hold the event loop while the worker stops. Node settles terminate() on the worker's
+      // 'exit' event, which can arrive after the worker's handle has closed: with nothing else
+      // pending, the loop then empties mid-await and Node exits with code 13 (seen about one run
+      // in three at the end of the quickstart's OT-FM training; ref() alone does not prevent it).
       worker.ref();
-      await worker.terminate();
+      const keepAlive = setInterval(() => undefined, 1000);
+      try {
+        await worker.terminate();
+      } finally {
+        clearInterval(keepAlive);
+      }
     },
   };
 }

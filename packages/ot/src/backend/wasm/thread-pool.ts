@@ -130,10 +130,16 @@ export class ThreadPool {
   /** Stops and terminates the workers. */
   async terminate(): Promise<void> {
     this.dispatch(OPERATION_EXIT, 0, []);
-    // Hold the event loop until the workers have exited: awaiting an unref'd worker's
-    // terminate() lets Node exit mid-await (code 13) when nothing else is pending.
+    // Hold the event loop until the workers have exited: Node settles terminate() on the 'exit'
+    // event, which can come after the handle has closed, so with nothing else pending the loop
+    // would empty mid-await and Node exit with code 13 (see fm's OT runner).
     for (const worker of this.workers) worker.ref();
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   private dispatch(operation: number, kernel: number, args: readonly number[]): void {
