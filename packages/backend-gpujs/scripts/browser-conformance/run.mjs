@@ -6,7 +6,7 @@
 // playwright-core (a devDependency).
 // Usage: node scripts/browser-conformance/run.mjs [modes=webgpu,webgl2,webgl] [chromium path]
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,8 +33,9 @@ const bundled = await esbuild.build({
   format: 'esm',
   platform: 'browser',
   mainFields: ['browser', 'module', 'main'],
-  // Reached only in Node (the webgpu package, the gl diagnosis).
-  external: ['node:module', 'node:url'],
+  // Node built-ins are reached only in Node (the webgpu package, the gl diagnosis, and the
+  // dynamic imports of @sinkflow/ot's wasm backend, which tsup writes without the node: prefix).
+  external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
   nodePaths: [join(packageRoot, 'node_modules')],
   logLevel: 'error',
 });
