@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createPointCloud, createRandomGenerator, type PointCloud } from '@sinkflow/core';
+import { findNatsServer } from '../src/testing.js';
 
 /** A seeded Gaussian cloud, float32, n x d. */
 export function gaussianCloud(n: number, d: number, seed: number, shift = 0): PointCloud {
@@ -36,4 +37,18 @@ export function isBuilt(): boolean {
   return (
     existsSync(new URL('shard-thread.js', BUILT)) && existsSync(new URL('worker-main.js', BUILT))
   );
+}
+
+/**
+ * The nats-server binary for the NATS tests, or undefined (with a warning saying how to install
+ * it) so that they skip; throws when the package is not built (the workers run `dist/`).
+ */
+export function natsServerForTests(): string | undefined {
+  const binary = findNatsServer();
+  if (binary === undefined)
+    console.warn(
+      'nats-server is not installed (apt-get install nats-server): skipping the NATS tests',
+    );
+  if (!isBuilt()) throw new Error(BUILT_MESSAGE);
+  return binary;
 }

@@ -12,20 +12,14 @@ import {
   WorkerLostError,
 } from '../src/index.js';
 import {
-  findNatsServer,
   type NatsServerProcess,
   spawnWorkerProcess,
   startNatsServer,
   type WorkerProcess,
 } from '../src/testing.js';
-import { BUILT_MESSAGE, gaussianCloud, isBuilt, relativeDifference } from './helpers.js';
+import { gaussianCloud, natsServerForTests, relativeDifference } from './helpers.js';
 
-const binary = findNatsServer();
-if (binary === undefined)
-  console.warn(
-    'nats-server is not installed (apt-get install nats-server): skipping the NATS tests',
-  );
-if (!isBuilt()) throw new Error(BUILT_MESSAGE);
+const binary = natsServerForTests();
 
 describe.skipIf(binary === undefined)('a 2 x 2 grid of worker processes on NATS', () => {
   let server: NatsServerProcess;

@@ -8,20 +8,14 @@ import { connect, headers } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNatsCollective, createShardedBackend, WorkerJoinError } from '../src/index.js';
 import {
-  findNatsServer,
   type NatsServerProcess,
   spawnWorkerProcess,
   startNatsServer,
   type WorkerProcess,
 } from '../src/testing.js';
-import { BUILT_MESSAGE, gaussianCloud, isBuilt, relativeDifference } from './helpers.js';
+import { gaussianCloud, natsServerForTests, relativeDifference } from './helpers.js';
 
-const binary = findNatsServer();
-if (binary === undefined)
-  console.warn(
-    'nats-server is not installed (apt-get install nats-server): skipping the NATS tests',
-  );
-if (!isBuilt()) throw new Error(BUILT_MESSAGE);
+const binary = natsServerForTests();
 
 const TOKEN = 'test-token-4b1d';
 
