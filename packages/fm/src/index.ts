@@ -19,7 +19,11 @@ export {
 } from './model/create-mlp-velocity-model.js';
 export { dense } from './model/dense.js';
 export { defaultTimeFrequencies, fourierTimeFeatures } from './model/fourier-time-features.js';
-export { assignNamedWeights, readNamedWeights } from './model/named-weights.js';
+export {
+  assignNamedWeights,
+  createDenseParameters,
+  readNamedWeights,
+} from './model/named-weights.js';
 export type {
   Activation,
   MlpVelocityModelConfig,

@@ -1,13 +1,8 @@
-import {
-  createRandomGenerator,
-  InvalidArgumentError,
-  requireInteger,
-  requireOneOf,
-} from '@sinkflow/core';
+import { InvalidArgumentError, requireInteger, requireOneOf } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
 import { dense } from './dense.js';
 import { defaultTimeFrequencies, fourierTimeFeatures } from './fourier-time-features.js';
-import { assignNamedWeights, readNamedWeights } from './named-weights.js';
+import { assignNamedWeights, createDenseParameters, readNamedWeights } from './named-weights.js';
 import type {
   Activation,
   MlpVelocityModelConfig,
@@ -126,31 +121,12 @@ class MlpVelocityModel implements VelocityModel {
   constructor(config: MlpVelocityModelConfig, seed: number) {
     this.d = config.d;
     this.config = config;
-    const random = createRandomGenerator({ seed });
     const sizes = [
       config.d + 2 * config.timeFrequencies,
       ...Array.from({ length: config.hiddenLayers }, () => config.width),
       config.d,
     ];
-    const parameters: tf.Variable[] = [];
-    const names: string[] = [];
-    for (let layer = 0; layer + 1 < sizes.length; layer += 1) {
-      const fanIn = sizes[layer] as number;
-      const fanOut = sizes[layer + 1] as number;
-      const bound = 1 / Math.sqrt(fanIn);
-      const draw = (length: number): Float32Array => {
-        const values = random.fillUniform(new Float32Array(length));
-        for (let k = 0; k < length; k += 1) values[k] = (2 * (values[k] as number) - 1) * bound;
-        return values;
-      };
-      const weights = draw(fanIn * fanOut);
-      const biases = draw(fanOut);
-      // Variables survive tf.tidy; the initial-value tensors do not (they are copied).
-      parameters.push(tf.tidy(() => tf.variable(tf.tensor2d(weights, [fanIn, fanOut]))));
-      names.push(`layer${layer}.weight`);
-      parameters.push(tf.tidy(() => tf.variable(tf.tensor1d(biases))));
-      names.push(`layer${layer}.bias`);
-    }
+    const { parameters, names } = createDenseParameters(sizes, seed);
     this.parameters = parameters;
     this.parameterNames = names;
   }

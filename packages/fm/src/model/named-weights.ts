@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@sinkflow/core';
+import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
 import type { NamedWeight } from './velocity-model.js';
 
@@ -70,4 +70,43 @@ export function assignNamedWeights(
       parameter.assign(tf.tensor((weights[index] as NamedWeight).data, parameter.shape));
     });
   });
+}
+
+/**
+ * The parameters of a stack of dense layers of the given sizes (`sizes[0]` inputs, then each
+ * layer's outputs), named `layer{k}.weight` (`[in, out]`) and `layer{k}.bias` (`[out]`), drawn
+ * from `U(-1/sqrt(fan_in), 1/sqrt(fan_in))` as PyTorch's `nn.Linear` does [paszke2019], with the
+ * Philox generator of `@sinkflow/core`: the same seed gives the same model everywhere.
+ *
+ * @example
+ * ```ts
+ * const { parameters, names } = createDenseParameters([34, 256, 256, 32], 0);
+ * names; // ['layer0.weight', 'layer0.bias', 'layer1.weight', ...]
+ * ```
+ */
+export function createDenseParameters(
+  sizes: readonly number[],
+  seed: number,
+): { readonly parameters: tf.Variable[]; readonly names: string[] } {
+  const random = createRandomGenerator({ seed });
+  const parameters: tf.Variable[] = [];
+  const names: string[] = [];
+  for (let layer = 0; layer + 1 < sizes.length; layer += 1) {
+    const fanIn = sizes[layer] as number;
+    const fanOut = sizes[layer + 1] as number;
+    const bound = 1 / Math.sqrt(fanIn);
+    const draw = (length: number): Float32Array => {
+      const values = random.fillUniform(new Float32Array(length));
+      for (let k = 0; k < length; k += 1) values[k] = (2 * (values[k] as number) - 1) * bound;
+      return values;
+    };
+    const weights = draw(fanIn * fanOut);
+    const biases = draw(fanOut);
+    // Variables survive tf.tidy; the initial-value tensors do not (they are copied).
+    parameters.push(tf.tidy(() => tf.variable(tf.tensor2d(weights, [fanIn, fanOut]))));
+    names.push(`layer${layer}.weight`);
+    parameters.push(tf.tidy(() => tf.variable(tf.tensor1d(biases))));
+    names.push(`layer${layer}.bias`);
+  }
+  return { parameters, names };
 }

@@ -1,12 +1,11 @@
 import {
-  createRandomGenerator,
   InvalidArgumentError,
   requireFiniteNumber,
   requireInteger,
   requireOneOf,
 } from '@sinkflow/core';
 import type { NamedWeight } from '@sinkflow/fm';
-import { assignNamedWeights, dense, readNamedWeights } from '@sinkflow/fm';
+import { assignNamedWeights, createDenseParameters, dense, readNamedWeights } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import { requireRows } from '../internal/require-rows.js';
 
@@ -141,30 +140,12 @@ class Mlp implements MlpNetwork {
 
   constructor(config: MlpNetworkConfig, seed: number) {
     this.config = config;
-    const random = createRandomGenerator({ seed });
     const sizes = [
       config.inputDimension,
       ...Array.from({ length: config.hiddenLayers }, () => config.width),
       config.outputDimension,
     ];
-    const parameters: tf.Variable[] = [];
-    const names: string[] = [];
-    for (let layer = 0; layer + 1 < sizes.length; layer += 1) {
-      const fanIn = sizes[layer] as number;
-      const fanOut = sizes[layer + 1] as number;
-      const bound = 1 / Math.sqrt(fanIn);
-      const draw = (length: number): Float32Array => {
-        const values = random.fillUniform(new Float32Array(length));
-        for (let k = 0; k < length; k += 1) values[k] = (2 * (values[k] as number) - 1) * bound;
-        return values;
-      };
-      const weights = draw(fanIn * fanOut);
-      const biases = draw(fanOut);
-      parameters.push(tf.tidy(() => tf.variable(tf.tensor2d(weights, [fanIn, fanOut]))));
-      names.push(`layer${layer}.weight`);
-      parameters.push(tf.tidy(() => tf.variable(tf.tensor1d(biases))));
-      names.push(`layer${layer}.bias`);
-    }
+    const { parameters, names } = createDenseParameters(sizes, seed);
     this.parameters = parameters;
     this.parameterNames = names;
   }
