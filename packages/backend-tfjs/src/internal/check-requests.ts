@@ -42,26 +42,3 @@ export function checkSideLengths(
 export function checkEpsilon(functionName: string, epsilon: number): void {
   requirePositiveNumber(epsilon, { functionName, argumentName: 'epsilon' });
 }
-
-/** Every entry of `rows` must be a row index in `[0, n)`. */
-export function checkRows(functionName: string, rows: Int32Array, n: number): void {
-  if (!(rows instanceof Int32Array)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'rows',
-      message: 'must be an Int32Array',
-      value: rows,
-    });
-  }
-  for (let s = 0; s < rows.length; s += 1) {
-    const row = rows[s] as number;
-    if (row < 0 || row >= n) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: `rows[${s}]`,
-        message: `must be a row index in [0, ${n})`,
-        value: row,
-      });
-    }
-  }
-}

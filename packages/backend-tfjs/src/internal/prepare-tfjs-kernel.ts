@@ -1,11 +1,12 @@
 import { BackendUnavailableError, InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import {
   checkKernelProblem,
+  checkRowIndices,
   type KernelProblem,
   type KernelSide,
   type PreparedKernel,
 } from '@sinkflow/ot';
-import { checkEpsilon, checkLength, checkRows, checkSideLengths } from './check-requests.js';
+import { checkEpsilon, checkLength, checkSideLengths } from './check-requests.js';
 import { conditionalExpectationPass } from './conditional-expectation-pass.js';
 import { type KernelContext, rowBlockFor } from './kernel-context.js';
 import { uploadKernelTensors } from './kernel-tensors.js';
@@ -76,7 +77,7 @@ export async function prepareTfjsKernel(
     async sampleColumns(request) {
       const name = 'sampleColumns';
       checkLength(name, 'columnPotentials', request.columnPotentials, m, 'm');
-      checkRows(name, request.rows, n);
+      checkRowIndices(name, request.rows, n);
       checkLength(name, 'draws', request.draws, request.rows.length, 'the length of rows');
       checkLength(name, 'out', request.out, request.rows.length, 'the length of rows');
       checkEpsilon(name, request.epsilon);
@@ -86,7 +87,7 @@ export async function prepareTfjsKernel(
     async conditionalExpectation(request) {
       const name = 'conditionalExpectation';
       checkLength(name, 'columnPotentials', request.columnPotentials, m, 'm');
-      checkRows(name, request.rows, n);
+      checkRowIndices(name, request.rows, n);
       requireInteger(request.width, { functionName: name, argumentName: 'width', minimum: 1 });
       if (!(request.values instanceof Float32Array || request.values instanceof Float64Array)) {
         throw new InvalidArgumentError({

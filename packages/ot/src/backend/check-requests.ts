@@ -88,3 +88,39 @@ export function checkRequestLengths(
     });
   }
 }
+
+/**
+ * Checks row indices, as every backend's sampling and projection passes must (exported for
+ * backend packages): an Int32Array whose entries are integers in `[0, n)`.
+ *
+ * @throws InvalidArgumentError naming `rows` or the first bad `rows[k]`.
+ * @example
+ * ```ts
+ * checkRowIndices('sampleColumns', new Int32Array([0, 2]), 3);
+ * ```
+ */
+export function checkRowIndices(
+  functionName: string,
+  rows: unknown,
+  n: number,
+): asserts rows is Int32Array {
+  if (!(rows instanceof Int32Array)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'rows',
+      message: 'must be an Int32Array of row indices',
+      value: rows,
+    });
+  }
+  for (let k = 0; k < rows.length; k += 1) {
+    const row = rows[k] as number;
+    if (row < 0 || row >= n) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: `rows[${k}]`,
+        message: `must be a row index in [0, ${n})`,
+        value: row,
+      });
+    }
+  }
+}

@@ -1,6 +1,6 @@
+import { checkRowIndices } from '../backend/check-requests.js';
 import { type PreparedProblem, reducePotentials } from '../problem/prepared-problem.js';
 import type { CouplingPotentials } from '../solver/sinkhorn-solution.js';
-import { checkRows } from './sample-pairs.js';
 
 /**
  * @internal The barycentric projection `T(x_i) = sum_j P_ij y_j / sum_j P_ij` [peyre2019,
@@ -17,7 +17,7 @@ export async function barycentricProjectionPrepared(
 ): Promise<Float64Array> {
   const { n } = problem.geometry;
   const selected = rows ?? Int32Array.from({ length: n }, (_, i) => i);
-  checkRows(selected, n, functionName);
+  checkRowIndices(functionName, selected, n);
   const reduced = reducePotentials(problem, potentials, functionName);
   const width = problem.y.d;
   const out = new Float64Array(selected.length * width);

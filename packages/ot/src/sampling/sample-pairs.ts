@@ -1,4 +1,5 @@
-import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import { createRandomGenerator, requireInteger } from '@sinkflow/core';
+import { checkRowIndices } from '../backend/check-requests.js';
 import { type PreparedProblem, reducePotentials } from '../problem/prepared-problem.js';
 import type { CouplingPotentials } from '../solver/sinkhorn-solution.js';
 
@@ -65,7 +66,7 @@ export async function sampleColumnsForRowsPrepared(
 ): Promise<Int32Array> {
   requireInteger(samplesPerRow, { functionName, argumentName: 'samplesPerRow', minimum: 1 });
   requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
-  checkRows(rows, problem.geometry.n, functionName);
+  checkRowIndices(functionName, rows, problem.geometry.n);
   const reduced = reducePotentials(problem, potentials, functionName);
   const total = rows.length * samplesPerRow;
   const repeatedRows = new Int32Array(total);
@@ -86,33 +87,6 @@ export async function sampleColumnsForRowsPrepared(
     out,
   });
   return out;
-}
-
-/** @internal Checks row indices: an Int32Array of integers in [0, n). */
-export function checkRows(
-  rows: unknown,
-  n: number,
-  functionName: string,
-): asserts rows is Int32Array {
-  if (!(rows instanceof Int32Array)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'rows',
-      message: 'must be an Int32Array of row indices',
-      value: rows,
-    });
-  }
-  for (let k = 0; k < rows.length; k += 1) {
-    const row = rows[k] as number;
-    if (row < 0 || row >= n) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: `rows[${k}]`,
-        message: `must be a row index in [0, ${n})`,
-        value: row,
-      });
-    }
-  }
 }
 
 /** Rows `i ~ a`: uniform integers, or inverse-CDF search on the cumulative weights. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import { checkRequestLengths } from '../check-requests.js';
+import { checkRequestLengths, checkRowIndices } from '../check-requests.js';
 import type { KernelProblem, SampleColumnsRequest } from '../sinkhorn-backend.js';
 import type { KernelContext } from './kernel-context.js';
 import { roundUp } from './memory-plan.js';
@@ -90,14 +90,7 @@ function checkSampleArguments(
   n: number,
   { rows, draws, seed, out }: SampleColumnsRequest,
 ): void {
-  if (!(rows instanceof Int32Array)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'rows',
-      message: 'must be an Int32Array',
-      value: rows,
-    });
-  }
+  checkRowIndices(functionName, rows, n);
   if (!(draws instanceof Uint32Array) || draws.length !== rows.length) {
     throw new InvalidArgumentError({
       functionName,
@@ -121,16 +114,5 @@ function checkSampleArguments(
       message: 'must be a safe integer >= 0',
       value: seed,
     });
-  }
-  for (let s = 0; s < rows.length; s += 1) {
-    const row = rows[s] as number;
-    if (row < 0 || row >= n) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: `rows[${s}]`,
-        message: `must be a row index in [0, ${n})`,
-        value: row,
-      });
-    }
   }
 }
