@@ -7,7 +7,14 @@ export type {
 } from './backend/select-backend.js';
 export { selectBackend } from './backend/select-backend.js';
 export { readCheckpoint, writeCheckpoint } from './checkpoint/checkpoint-files.js';
-export type { TrainerCheckpoint } from './checkpoint/trainer-checkpoint.js';
+export {
+  type CheckpointRecovery,
+  recoverCheckpoint,
+} from './checkpoint/recover-checkpoint.js';
+export type {
+  CheckpointMetadataValue,
+  TrainerCheckpoint,
+} from './checkpoint/trainer-checkpoint.js';
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/trainer-checkpoint.js';
 export type { DistributionSampler } from './data/distribution-sampler.js';
 export { standardNormalSampler } from './data/distribution-sampler.js';

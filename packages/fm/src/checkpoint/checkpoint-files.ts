@@ -20,6 +20,7 @@ interface CheckpointManifest {
     readonly arrays: readonly string[];
   };
   readonly totals: TrainerCheckpoint['totals'];
+  readonly metadata?: TrainerCheckpoint['metadata'];
 }
 
 const safeName = /^[A-Za-z0-9_.-]+$/;
@@ -31,8 +32,10 @@ const safeName = /^[A-Za-z0-9_.-]+$/;
  * the new one, never a part. Arrays are `.npy` files [npy-format]; the rest is `checkpoint.json`.
  * Node only.
  *
- * @throws {@link InvalidArgumentError} on `directory` when it is not a non-empty string, or on an
- * array name that is not a plain file name.
+ * @throws {@link InvalidArgumentError} on `directory` when it is not a non-empty string, on an
+ * array name that is not a plain file name, or on a weight or Adam moment holding NaN or an
+ * infinity (`checkpoint.model.weights[k]`, `checkpoint.optimizer.firstMoments[k]`, ...): a
+ * diverged model is never written, and the checkpoint already in `directory` is kept.
  * @example
  * ```ts
  * await writeCheckpoint({ directory: 'runs/a/step-100', checkpoint });
@@ -47,6 +50,13 @@ export async function writeCheckpoint({
 }): Promise<void> {
   const functionName = 'writeCheckpoint';
   requireDirectory(directory, functionName);
+  checkFinite(checkpoint, (argumentName, file, problem) => {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName,
+      message: `${problem} (${file}): a diverged model is not saved; ${directory} keeps its checkpoint`,
+    });
+  });
   const { mkdir, rename, rm, writeFile, stat } = await import('node:fs/promises');
   const { basename, dirname, join, resolve } = await import('node:path');
   const { randomBytes } = await import('node:crypto');
@@ -104,6 +114,7 @@ export async function writeCheckpoint({
       trainer: checkpoint.trainer,
       pairs: { ...pairs, arrays: Object.keys(pairs.arrays) },
       totals: checkpoint.totals,
+      ...(checkpoint.metadata === undefined ? {} : { metadata: checkpoint.metadata }),
     };
     await writeFile(join(temporary, 'checkpoint.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const exists = await stat(target).then(
@@ -128,7 +139,8 @@ export async function writeCheckpoint({
  * Reads a checkpoint written by {@link writeCheckpoint}. Node only.
  *
  * @throws {@link InvalidArgumentError} on `directory` when it holds no readable checkpoint of
- * this format and version (the message says what is missing).
+ * this format and version (the message says what is missing), or when a weight or Adam moment in
+ * it holds NaN or an infinity (a diverged model is never resumed or evaluated).
  * @example
  * ```ts
  * const { step, losses } = await readCheckpoint({ directory: 'runs/a/step-100' });
@@ -192,7 +204,7 @@ export async function readCheckpoint({
     requireFileName(name, 'pairs.arrays', functionName);
     arrays[name] = await floats64(join(directory, 'pairs', `${name}.npy`));
   }
-  return {
+  const checkpoint: TrainerCheckpoint = {
     step: manifest.step,
     model: { config: manifest.model.config, weights },
     optimizer: { ...manifest.optimizer, firstMoments, secondMoments },
@@ -200,7 +212,52 @@ export async function readCheckpoint({
     pairs: { ...manifest.pairs, arrays },
     losses: await floats64(join(directory, 'losses.npy')),
     totals: manifest.totals,
+    ...(manifest.metadata === undefined ? {} : { metadata: manifest.metadata }),
   };
+  checkFinite(checkpoint, (_argumentName, file, problem) => {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'directory',
+      message: `${file} ${problem}: a diverged model is not resumed or evaluated`,
+      value: directory,
+    });
+  });
+  return checkpoint;
+}
+
+/**
+ * Calls `fail` with the argument path (`checkpoint.model.weights[k]`), the file it is saved in
+ * (`model/<name>.npy`) and what is wrong, on the first weight or Adam moment holding NaN or an
+ * infinity.
+ */
+function checkFinite(
+  checkpoint: TrainerCheckpoint,
+  fail: (argumentName: string, file: string, problem: string) => never,
+): void {
+  const { weights } = checkpoint.model;
+  const { firstMoments, secondMoments } = checkpoint.optimizer;
+  for (const [index, weight] of weights.entries()) {
+    const parts: Array<[string, string, ArrayLike<number> | undefined]> = [
+      [`checkpoint.model.weights[${index}]`, `model/${weight.name}.npy`, weight.data],
+      [
+        `checkpoint.optimizer.firstMoments[${index}]`,
+        `optimizer/first-${weight.name}.npy`,
+        firstMoments[index],
+      ],
+      [
+        `checkpoint.optimizer.secondMoments[${index}]`,
+        `optimizer/second-${weight.name}.npy`,
+        secondMoments[index],
+      ],
+    ];
+    for (const [argumentName, file, values] of parts) {
+      if (values === undefined) continue;
+      for (let k = 0; k < values.length; k += 1) {
+        const value = values[k] as number;
+        if (!Number.isFinite(value)) fail(argumentName, file, `holds ${value} at index ${k}`);
+      }
+    }
+  }
 }
 
 function requireDirectory(directory: unknown, functionName: string): void {

@@ -26,6 +26,16 @@ export const CHECKPOINT_FORMAT = 'sinkflow-fm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 /**
+ * A value of a checkpoint's {@link TrainerCheckpoint.metadata}: plain JSON scalars.
+ *
+ * @example
+ * ```ts
+ * const value: CheckpointMetadataValue = 'piecewise-affine';
+ * ```
+ */
+export type CheckpointMetadataValue = string | number | boolean | null;
+
+/**
  * Everything needed to continue a training run exactly [klein2025, Alg. 2]: the model (architecture
  * and weights), Adam's state [kingma2015], the step, the trainer's settings and time-sampling
  * generator, the pair source's position, and the loss curve so far.
@@ -61,6 +71,11 @@ export interface TrainerCheckpoint {
   readonly pairs: PairSourceState;
   /** The loss of every step so far. */
   readonly losses: Float64Array;
+  /**
+   * What the caller recorded about the run (for example the benchmark and the coupling's
+   * settings), written with every checkpoint and given back on resume; absent when none was given.
+   */
+  readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>>;
   /** Running totals (wall-clock; informative only). */
   readonly totals: {
     readonly examples: number;

@@ -65,7 +65,11 @@ export function createFreshCouplingSource(
   // coupling after a start, then the previous search's result (kept by the runner).
   let nextInitial: number | null = initialRelativeEpsilon;
   let currentInitial = initialRelativeEpsilon;
-  const initials = new Map<number, number>();
+  // The last chunk entered and where its search ended: the start of the next chunk's search. A
+  // checkpoint taken when the position has moved past that chunk (its last pair used) saves this
+  // start, not the entered chunk's own, so a resumed run solves the next chunk as the original did.
+  let entered: { readonly index: number; readonly nextInitial: number } | null = null;
+  const initials = new Map<number, { readonly initial: number; readonly result: number }>();
 
   const toReport = (index: number, facts: OtCouplingFacts): CouplingReport => ({
     chunk: index,
@@ -91,6 +95,7 @@ export function createFreshCouplingSource(
       const saved = state?.extra.initialRelativeEpsilon;
       nextInitial = typeof saved === 'number' ? saved : initialRelativeEpsilon;
       currentInitial = nextInitial;
+      entered = null;
       initials.clear();
     },
     async submit(index) {
@@ -134,7 +139,10 @@ export function createFreshCouplingSource(
               message: `unexpected answer '${answer.type}' from the OT runner`,
             });
           }
-          initials.set(index, answer.facts.initialRelativeEpsilon);
+          initials.set(index, {
+            initial: answer.facts.initialRelativeEpsilon,
+            result: answer.facts.relativeEpsilon,
+          });
           return {
             x0: answer.x0,
             x1: answer.x1,
@@ -146,13 +154,18 @@ export function createFreshCouplingSource(
       };
     },
     entered(index) {
-      currentInitial = initials.get(index) ?? currentInitial;
+      const facts = initials.get(index);
+      if (facts !== undefined) {
+        currentInitial = facts.initial;
+        entered = { index, nextInitial: facts.result };
+      }
       initials.delete(index);
     },
-    saveExtra: () => {
+    saveExtra: (position) => {
       const extra: Record<string, number> = {};
       if (settings !== null && settings.targetEntropy !== null) {
-        extra.initialRelativeEpsilon = currentInitial;
+        extra.initialRelativeEpsilon =
+          entered !== null && position.chunk > entered.index ? entered.nextInitial : currentInitial;
       }
       return { extra, arrays: {} };
     },

@@ -25,8 +25,11 @@ export interface StreamPairSourceParts {
   ) => Promise<void>;
   /** Called when the consumer enters a chunk. */
   readonly entered?: (index: number, chunk: PairChunk) => void;
-  /** Source-specific parts of the state. */
-  readonly saveExtra?: () => Pick<PairSourceState, 'extra' | 'arrays'>;
+  /** Source-specific parts of the state at `position` (the chunk holding the next pair). */
+  readonly saveExtra?: (position: {
+    readonly chunk: number;
+    readonly offset: number;
+  }) => Pick<PairSourceState, 'extra' | 'arrays'>;
   readonly dispose?: () => Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export function createStreamPairSource(parts: StreamPairSourceParts): PairSource
     },
     getState(): PairSourceState {
       const { chunk, offset } = stream.position;
-      const { extra, arrays } = parts.saveExtra?.() ?? { extra: {}, arrays: {} };
+      const { extra, arrays } = parts.saveExtra?.(stream.position) ?? { extra: {}, arrays: {} };
       return { kind, version: 1, chunk, offset, extra, arrays };
     },
     statistics(): PairSourceStatistics {

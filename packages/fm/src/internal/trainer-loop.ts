@@ -1,6 +1,7 @@
 import type { RandomGenerator } from '@sinkflow/core';
 import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import { writeCheckpoint } from '../checkpoint/checkpoint-files.js';
+import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.js';
 import type { VelocityModel } from '../model/velocity-model.js';
 import type { AdamOptimizer } from '../optim/adam-optimizer.js';
 import type { PairSource, PairSourceState } from '../pairs/pair-source.js';
@@ -27,6 +28,7 @@ export interface TrainerParts {
   readonly step: number;
   readonly losses: number[];
   readonly totals?: TrainingTotals;
+  readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>> | undefined;
 }
 
 export interface TrainingTotals {
@@ -58,6 +60,10 @@ class Trainer implements FlowMatchingTrainer {
 
   get step(): number {
     return this.#step;
+  }
+
+  get metadata(): Readonly<Record<string, CheckpointMetadataValue>> | undefined {
+    return this.#parts.metadata;
   }
 
   async trainStep(): Promise<StepReport> {
@@ -160,6 +166,7 @@ class Trainer implements FlowMatchingTrainer {
           waitSeconds: this.#waitSeconds,
           computeSeconds: this.#computeSeconds,
         },
+        ...(this.#parts.metadata === undefined ? {} : { metadata: this.#parts.metadata }),
       },
     });
   }

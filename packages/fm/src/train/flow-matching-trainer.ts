@@ -1,4 +1,5 @@
 import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.js';
 import { createTrainerLoop } from '../internal/trainer-loop.js';
 import type { VelocityModel } from '../model/velocity-model.js';
 import { type AdamOptions, createAdamOptimizer } from '../optim/adam-optimizer.js';
@@ -24,6 +25,11 @@ export interface FlowMatchingTrainerOptions {
   readonly optimizer?: AdamOptions;
   /** Seed of the time-sampling generator (Philox [salmon2011philox]). @default 0 */
   readonly seed?: number;
+  /**
+   * What the caller wants to find again on resume (how the run was set up: its data, its
+   * coupling's settings), written with every checkpoint as `metadata`. @default undefined
+   */
+  readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>>;
 }
 
 /**
@@ -98,6 +104,8 @@ export interface FlowMatchingTrainer {
   readonly pairs: PairSource;
   /** Steps done. */
   readonly step: number;
+  /** The caller's record of the run (`metadata` at creation, or the checkpoint's on resume). */
+  readonly metadata: Readonly<Record<string, CheckpointMetadataValue>> | undefined;
   /** One optimizer step. */
   trainStep(): Promise<StepReport>;
   /**
@@ -141,10 +149,12 @@ export async function createFlowMatchingTrainer({
   microBatchSize = batchSize,
   optimizer = {},
   seed = 0,
+  metadata,
 }: FlowMatchingTrainerOptions): Promise<FlowMatchingTrainer> {
   const functionName = 'createFlowMatchingTrainer';
   checkTrainerParts({ model, pairs, path, timeSampler, batchSize, microBatchSize, functionName });
   requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
+  checkMetadata(metadata, functionName);
   const adam = createAdamOptimizer({ ...optimizer, parameters: model.parameters });
   await pairs.start();
   return createTrainerLoop({
@@ -159,7 +169,28 @@ export async function createFlowMatchingTrainer({
     random: createRandomGenerator({ seed }),
     step: 0,
     losses: [],
+    metadata,
   });
+}
+
+/** @internal Metadata must be a record of JSON scalars (it is written to `checkpoint.json`). */
+function checkMetadata(metadata: unknown, functionName: string): void {
+  if (metadata === undefined) return;
+  const fail = (argumentName: string, message: string, value: unknown): never => {
+    throw new InvalidArgumentError({ functionName, argumentName, message, value });
+  };
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    fail('metadata', 'must be a record of strings, numbers, booleans and nulls', metadata);
+  }
+  for (const [key, value] of Object.entries(metadata as Record<string, unknown>)) {
+    const scalar =
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!scalar)
+      fail(`metadata.${key}`, 'must be a string, a finite number, a boolean or null', value);
+  }
 }
 
 /** @internal Validates the parts of a trainer. */

@@ -11,7 +11,7 @@ import type { FlowMatchingTrainer } from './flow-matching-trainer.js';
 /**
  * Continues a run from a checkpoint directory: rebuilds the model from its saved architecture and
  * weights, restores Adam's moments and step, the time-sampling generator, the settings, and
- * restarts `pairs` at its saved position. `pairs` must be built with the same options as the
+ * restarts `pairs` at its saved position; the trainer's `metadata` is the checkpoint's. `pairs` must be built with the same options as the
  * original (samplers, sizes, seed); the loss curve then continues exactly as the uninterrupted
  * run's (at a fixed seed, on a deterministic backend such as `cpu`).
  *
@@ -67,6 +67,7 @@ export async function resumeFlowMatchingTrainer({
       step: checkpoint.step,
       losses: Array.from(checkpoint.losses),
       totals,
+      metadata: checkpoint.metadata,
     });
   } catch (error) {
     model.dispose();
