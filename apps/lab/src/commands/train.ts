@@ -1,13 +1,24 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCHMARK_NAMES } from '@sinkflow/benchmarks';
 import { InvalidArgumentError } from '@sinkflow/core';
-import { selectBackend } from '@sinkflow/fm';
-import type { Command } from '../cli/command.js';
-import { parseFlags } from '../cli/parse-flags.js';
+import { readCheckpoint, recoverCheckpoint, selectBackend } from '@sinkflow/fm';
+import type { Command, CommandIo } from '../cli/command.js';
+import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
 import { createProgress } from '../io/progress.js';
+import { acquireRunLock } from '../sweep/run-lock.js';
+import { stopOnInterrupt } from '../sweep/stop-on-interrupt.js';
 import { COUPLING_NAMES } from '../training/coupling-pair-source.js';
 import { loadFlowTask } from '../training/flow-task.js';
 import { checkpointDirectoryOf, trainFlowModel } from '../training/train-flow-model.js';
+import {
+  resolveTrainRunConfig,
+  savedTrainRunConfig,
+  type TrainRunConfig,
+  type TrainRunFlags,
+  trainRunMetadata,
+} from '../training/train-run-config.js';
 
 /** `sinkflow train`: one flow-matching model with one coupling, checkpointed and resumable. */
 export const trainCommand: Command = {
@@ -54,9 +65,6 @@ Example:
       json: 'string',
     });
     const functionName = 'sinkflow train';
-    const benchmark = options.string('benchmark', 'piecewise-affine');
-    const d = options.integer('d', { fallback: 32, minimum: 1, maximum: 4096 });
-    const coupling = options.choice('coupling', COUPLING_NAMES, 'ot');
     if (options.has('target-entropy') && options.has('relative-epsilon')) {
       throw new InvalidArgumentError({
         functionName,
@@ -64,105 +72,205 @@ Example:
         message: 'give --target-entropy or --relative-epsilon, not both',
       });
     }
-    const relativeEpsilon = options.optionalNumber('relative-epsilon') ?? null;
-    if (relativeEpsilon !== null && relativeEpsilon <= 0) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: '--relative-epsilon',
-        message: 'must be > 0',
-        value: relativeEpsilon,
-      });
-    }
-    const targetEntropy = relativeEpsilon === null ? options.number('target-entropy', 0.2) : null;
-    if (targetEntropy !== null && !(targetEntropy > 0 && targetEntropy < 1)) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: '--target-entropy',
-        message: 'must be in (0, 1)',
-        value: targetEntropy,
-      });
-    }
-    const otBatchSize = options.integer('ot-batch-size', {
-      fallback: 4096,
-      minimum: 2,
-      maximum: 2 ** 22,
-    });
-    const pairsPerCoupling = options.has('pairs-per-coupling')
-      ? options.integer('pairs-per-coupling', { minimum: 1 })
-      : undefined;
-    const training = {
-      steps: options.integer('steps', { fallback: 1500, minimum: 1 }),
-      batchSize: options.integer('batch-size', { fallback: 256, minimum: 1, maximum: 65_536 }),
-      hiddenLayers: options.integer('hidden-layers', { fallback: 3, minimum: 1, maximum: 32 }),
-      width: options.integer('width', { fallback: 256, minimum: 1, maximum: 8192 }),
-      seed: options.integer('seed', { fallback: 0, minimum: 0, maximum: 2 ** 31 - 1 }),
-    };
+    const given = parseTrainRunFlags(options, functionName);
+    const steps = options.integer('steps', { fallback: 1500, minimum: 1 });
     const checkpointEvery = options.integer('checkpoint-every', { fallback: 250, minimum: 1 });
     const out = options.string('out');
-    const benchmarkSeed = options.integer('benchmark-seed', { fallback: 0, minimum: 0 });
     const json = options.optionalString('json');
-    const task = await loadFlowTask({
-      name: benchmark,
-      d,
-      options: { benchmarkSeed },
-      argumentName: '--benchmark',
-      functionName,
+    const resume = options.boolean('resume');
+    const lock = await acquireRunLock({ directory: out, command: 'train', functionName });
+    const stopWatching = stopOnInterrupt({
+      command: 'train',
+      stderr: io.stderr,
+      cleanup: lock.release,
     });
-    const log = (message: string) => io.stderr.write(`${message}\n`);
-    const backend = await selectBackend({ preference: ['wasm', 'cpu'], log });
-    const progress = createProgress(io, {
-      total: training.steps,
-      format: '  {bar} {value}/{total} steps, loss {loss}, eta {eta} s',
-    });
-    const outcome = await trainFlowModel({
-      task,
-      coupling: {
-        coupling,
-        otBatchSize,
-        pairsPerCoupling,
-        targetEntropy,
-        relativeEpsilon,
-        seed: training.seed,
-      },
-      training,
-      directory: out,
-      checkpointEvery,
-      resume: options.boolean('resume'),
-      onStep: (report) => progress.update(report.step, { loss: report.loss.toPrecision(4) }),
-    });
-    progress.stop();
-    outcome.model.dispose();
-    const summary = {
-      benchmark,
-      d,
-      coupling,
-      targetEntropy,
-      relativeEpsilon,
-      otBatchSize: coupling === 'independent' || coupling === 'supervised' ? null : otBatchSize,
-      ...training,
-      benchmarkSeed,
-      backend: backend.backend,
-      step: outcome.step,
-      resumedFrom: outcome.resumedFrom,
-      finalLoss: outcome.finalLoss,
-      trainSeconds: outcome.trainSeconds,
-      renormalizedEntropy: outcome.renormalizedEntropy,
-      sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
-      checkpoint: checkpointDirectoryOf(out),
-    };
-    await writeJsonFile(join(out, 'train.json'), summary);
-    if (json !== undefined) await writeJsonFile(json, summary);
-    const resumed = outcome.resumedFrom > 0 ? ` (resumed from step ${outcome.resumedFrom})` : '';
-    io.stdout.write(
-      [
-        `${benchmark}, d = ${d}, ${coupling} pairs: ${outcome.step} steps${resumed} in ${outcome.trainSeconds.toFixed(1)} s on ${backend.backend}`,
-        `  final loss ${outcome.finalLoss === null ? '-' : outcome.finalLoss.toPrecision(4)}` +
-          (outcome.renormalizedEntropy === null
-            ? ''
-            : `, E = ${outcome.renormalizedEntropy.toFixed(3)}, Sinkhorn ${outcome.sinkhornSecondsPerExample?.toPrecision(3)} s per example`),
-        `  checkpoint: ${checkpointDirectoryOf(out)}`,
-        '',
-      ].join('\n'),
-    );
+    try {
+      const saved = await readSavedRun({ out, resume, functionName });
+      const config = resolveTrainRunConfig({
+        given,
+        saved,
+        checkpoint: checkpointDirectoryOf(out),
+        functionName,
+      });
+      await trainAndReport({ config, steps, checkpointEvery, out, json, resume, io, functionName });
+    } finally {
+      stopWatching();
+      lock.release();
+    }
   },
 };
+
+/** The settings given on the command line, validated (undefined where a flag is absent). */
+function parseTrainRunFlags(options: Flags, functionName: string): TrainRunFlags {
+  const optionalInteger = (name: string, range: { minimum: number; maximum?: number }) =>
+    options.has(name) ? options.integer(name, range) : undefined;
+  const relativeEpsilon = options.optionalNumber('relative-epsilon');
+  if (relativeEpsilon !== undefined && !(relativeEpsilon > 0)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--relative-epsilon',
+      message: 'must be > 0',
+      value: relativeEpsilon,
+    });
+  }
+  const targetEntropy = options.optionalNumber('target-entropy');
+  if (targetEntropy !== undefined && !(targetEntropy > 0 && targetEntropy < 1)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--target-entropy',
+      message: 'must be in (0, 1)',
+      value: targetEntropy,
+    });
+  }
+  return {
+    // Checked here, before --out is created.
+    benchmark: options.has('benchmark')
+      ? options.choice('benchmark', BENCHMARK_NAMES, 'piecewise-affine')
+      : undefined,
+    benchmarkSeed: optionalInteger('benchmark-seed', { minimum: 0 }),
+    d: optionalInteger('d', { minimum: 1, maximum: 4096 }),
+    coupling: options.has('coupling')
+      ? options.choice('coupling', COUPLING_NAMES, 'ot')
+      : undefined,
+    targetEntropy,
+    relativeEpsilon,
+    otBatchSize: optionalInteger('ot-batch-size', { minimum: 2, maximum: 2 ** 22 }),
+    pairsPerCoupling: optionalInteger('pairs-per-coupling', { minimum: 1 }),
+    batchSize: optionalInteger('batch-size', { minimum: 1, maximum: 65_536 }),
+    hiddenLayers: optionalInteger('hidden-layers', { minimum: 1, maximum: 32 }),
+    width: optionalInteger('width', { minimum: 1, maximum: 8192 }),
+    seed: optionalInteger('seed', { minimum: 0, maximum: 2 ** 31 - 1 }),
+  };
+}
+
+/**
+ * The settings of the run saved in `out` (undefined for a fresh run). A checkpoint there without
+ * `--resume` is refused rather than overwritten; one with a non-finite weight is refused.
+ */
+async function readSavedRun({
+  out,
+  resume,
+  functionName,
+}: {
+  readonly out: string;
+  readonly resume: boolean;
+  readonly functionName: string;
+}): Promise<TrainRunFlags | undefined> {
+  const directory = checkpointDirectoryOf(out);
+  await recoverCheckpoint({ directory });
+  if (!existsSync(join(directory, 'checkpoint.json'))) return undefined;
+  if (!resume) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--out',
+      message: `${out} already holds a checkpoint (${directory}); pass --resume to continue it, or choose another --out`,
+    });
+  }
+  try {
+    return savedTrainRunConfig(await readCheckpoint({ directory }));
+  } catch (error) {
+    if (!InvalidArgumentError.isInstance(error)) throw error;
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--resume',
+      message: `cannot continue ${directory}: ${error.message.replace(/^.*?invalid argument '[^']+': /, '').replace(/ \(received .*\)$/, '')}`,
+      cause: error,
+    });
+  }
+}
+
+/** Trains the resolved run, writes DIR/train.json (and --json) and prints the summary. */
+async function trainAndReport({
+  config,
+  steps,
+  checkpointEvery,
+  out,
+  json,
+  resume,
+  io,
+  functionName,
+}: {
+  readonly config: TrainRunConfig;
+  readonly steps: number;
+  readonly checkpointEvery: number;
+  readonly out: string;
+  readonly json: string | undefined;
+  readonly resume: boolean;
+  readonly io: CommandIo;
+  readonly functionName: string;
+}): Promise<void> {
+  const { benchmark, d, coupling, targetEntropy, relativeEpsilon, otBatchSize, benchmarkSeed } =
+    config;
+  const training = {
+    steps,
+    batchSize: config.batchSize,
+    hiddenLayers: config.hiddenLayers,
+    width: config.width,
+    seed: config.seed,
+  };
+  const task = await loadFlowTask({
+    name: benchmark,
+    d,
+    options: { benchmarkSeed },
+    argumentName: '--benchmark',
+    functionName,
+  });
+  const log = (message: string) => io.stderr.write(`${message}\n`);
+  const backend = await selectBackend({ preference: ['wasm', 'cpu'], log });
+  const progress = createProgress(io, {
+    total: training.steps,
+    format: '  {bar} {value}/{total} steps, loss {loss}, eta {eta} s',
+  });
+  const outcome = await trainFlowModel({
+    task,
+    coupling: {
+      coupling,
+      otBatchSize,
+      pairsPerCoupling: config.pairsPerCoupling ?? undefined,
+      targetEntropy,
+      relativeEpsilon,
+      seed: training.seed,
+    },
+    training,
+    directory: out,
+    checkpointEvery,
+    resume,
+    metadata: trainRunMetadata(config),
+    onStep: (report) => progress.update(report.step, { loss: report.loss.toPrecision(4) }),
+  });
+  progress.stop();
+  outcome.model.dispose();
+  const summary = {
+    benchmark,
+    d,
+    coupling,
+    targetEntropy,
+    relativeEpsilon,
+    otBatchSize: coupling === 'independent' || coupling === 'supervised' ? null : otBatchSize,
+    ...training,
+    pairsPerCoupling: config.pairsPerCoupling,
+    benchmarkSeed,
+    backend: backend.backend,
+    step: outcome.step,
+    resumedFrom: outcome.resumedFrom,
+    finalLoss: outcome.finalLoss,
+    trainSeconds: outcome.trainSeconds,
+    renormalizedEntropy: outcome.renormalizedEntropy,
+    sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
+    checkpoint: checkpointDirectoryOf(out),
+  };
+  await writeJsonFile(join(out, 'train.json'), summary);
+  if (json !== undefined) await writeJsonFile(json, summary);
+  const resumed = outcome.resumedFrom > 0 ? ` (resumed from step ${outcome.resumedFrom})` : '';
+  io.stdout.write(
+    [
+      `${benchmark}, d = ${d}, ${coupling} pairs: ${outcome.step} steps${resumed} in ${outcome.trainSeconds.toFixed(1)} s on ${backend.backend}`,
+      `  final loss ${outcome.finalLoss === null ? '-' : outcome.finalLoss.toPrecision(4)}` +
+        (outcome.renormalizedEntropy === null
+          ? ''
+          : `, E = ${outcome.renormalizedEntropy.toFixed(3)}, Sinkhorn ${outcome.sinkhornSecondsPerExample?.toPrecision(3)} s per example`),
+      `  checkpoint: ${checkpointDirectoryOf(out)}`,
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,9 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@sinkflow/core';
 import {
+  type CheckpointMetadataValue,
   createFlowMatchingTrainer,
   createMlpVelocityModel,
   type FlowMatchingTrainer,
+  recoverCheckpoint,
   resumeFlowMatchingTrainer,
   type StepReport,
   type VelocityModel,
@@ -49,7 +52,13 @@ export function checkpointDirectoryOf(directory: string): string {
  * Trains one flow-matching model [klein2025, Algorithm 2] on a task with a coupling. With
  * `directory`, a checkpoint is written to `directory/checkpoint` every `checkpointEvery` steps and
  * at the end; with `resume`, a run finds its checkpoint there and continues from it (the pair
- * source is rebuilt with the same settings, so the stream continues where it stopped).
+ * source is rebuilt with the same settings, so the stream continues where it stopped). Leftovers
+ * of a checkpoint write cut short by a kill are cleaned up first (`recoverCheckpoint`; hold the
+ * run directory's lock). `metadata` (the run's settings) is written with every checkpoint; on
+ * resume, a checkpoint whose metadata differs from it is refused.
+ *
+ * @throws {@link InvalidArgumentError} naming `resume` when the checkpoint was written by a run
+ * with other settings, or (from `@sinkflow/fm`) when it holds a non-finite weight.
  */
 export async function trainFlowModel({
   task,
@@ -58,6 +67,7 @@ export async function trainFlowModel({
   directory,
   checkpointEvery = 250,
   resume = false,
+  metadata,
   onStep,
 }: {
   readonly task: FlowTask;
@@ -66,6 +76,7 @@ export async function trainFlowModel({
   readonly directory?: string | undefined;
   readonly checkpointEvery?: number;
   readonly resume?: boolean;
+  readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>>;
   readonly onStep?: (report: StepReport) => void;
 }): Promise<TrainingOutcome> {
   const pairs = createCouplingPairSource(task, coupling);
@@ -74,8 +85,10 @@ export async function trainFlowModel({
   // Includes starting the pair source: a precomputed coupling is solved there.
   const started = performance.now();
   try {
+    if (checkpoint !== undefined) await recoverCheckpoint({ directory: checkpoint });
     if (resume && checkpoint !== undefined && (await exists(join(checkpoint, 'checkpoint.json')))) {
       trainer = await resumeFlowMatchingTrainer({ directory: checkpoint, pairs });
+      requireSameRun(trainer.metadata, metadata, checkpoint);
     } else {
       const model = createMlpVelocityModel({
         d: task.d,
@@ -88,6 +101,7 @@ export async function trainFlowModel({
         pairs,
         batchSize: training.batchSize,
         seed: training.seed,
+        ...(metadata === undefined ? {} : { metadata }),
       });
     }
     const resumedFrom = trainer.step;
@@ -123,6 +137,24 @@ export async function trainFlowModel({
   } finally {
     trainer?.dispose();
     await pairs.dispose();
+  }
+}
+
+/** Refuses to continue a checkpoint written by a run with other settings. */
+function requireSameRun(
+  saved: Readonly<Record<string, CheckpointMetadataValue>> | undefined,
+  expected: Readonly<Record<string, CheckpointMetadataValue>> | undefined,
+  checkpoint: string,
+): void {
+  if (saved === undefined || expected === undefined) return;
+  for (const [key, value] of Object.entries(expected)) {
+    if (key in saved && saved[key] !== value) {
+      throw new InvalidArgumentError({
+        functionName: 'trainFlowModel',
+        argumentName: 'resume',
+        message: `the checkpoint in ${checkpoint} belongs to a run with ${key} = ${JSON.stringify(saved[key])}, not ${JSON.stringify(value)}`,
+      });
+    }
   }
 }
 
