@@ -1,13 +1,18 @@
 import { InvalidArgumentError, NpyFormatError } from '@sinkflow/core';
 import type { Command, CommandIo } from './command.js';
+import { NotConvergedError } from './not-converged-error.js';
 
-/** Exit codes of the command line (DESIGN.md): success, internal failure, bad input. */
-export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+/**
+ * Exit codes of the command line (DESIGN.md): success, internal failure, bad input, and a solve
+ * that did not converge or diverged (`--allow-unconverged` turns that into success).
+ */
+export const EXIT = { ok: 0, internal: 1, badInput: 2, notConverged: 3 } as const;
 
 /**
  * Runs `sinkflow <command> [options]` and returns the exit code: 0 on success, 2 on bad input
- * (a typed argument or file-format error: one line on stderr, no stack trace), 1 on an internal
- * failure (the message, and the stack when `SINKFLOW_DEBUG` is set).
+ * (a typed argument or file-format error: one line on stderr, no stack trace), 3 when a solve did
+ * not converge (a {@link NotConvergedError}: one line on stderr), 1 on an internal failure (the
+ * message, and the stack when `SINKFLOW_DEBUG` is set).
  */
 export async function runCli(
   argv: readonly string[],
@@ -39,6 +44,10 @@ export async function runCli(
       );
       return EXIT.badInput;
     }
+    if (NotConvergedError.isInstance(error)) {
+      io.stderr.write(`sinkflow ${name}: ${error.message.split('\n')[0]}\n`);
+      return EXIT.notConverged;
+    }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`sinkflow ${name}: internal error: ${message}\n`);
     if (process.env.SINKFLOW_DEBUG && error instanceof Error && error.stack)
@@ -63,6 +72,7 @@ Commands:
 ${lines.join('\n')}
 
 Every command takes --json FILE for a machine-readable summary; exit codes: 0 success,
-2 bad input (one line on stderr naming the argument), 1 internal failure.
+2 bad input (one line on stderr naming the argument), 1 internal failure, 3 a solve that did not
+converge or diverged (--allow-unconverged accepts it; non-finite results are never written).
 `;
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import { createSinkhornProblem } from '@sinkflow/ot';
@@ -11,7 +10,16 @@ import {
   writeArrayFile,
   writeJsonFile,
 } from '../io/cloud-files.js';
-import type { SolveSummary } from './solve.js';
+import { fingerprintCloud, fingerprintMismatch } from '../io/cloud-fingerprint.js';
+import { requireMemory } from '../io/memory-budget.js';
+import { checkOutputPaths } from '../io/output-paths.js';
+import { readSolveRecord } from '../io/solve-record.js';
+
+/**
+ * Peak bytes of `sample --count K`: the row, draw and column indices of the library (4 bytes
+ * each) and the K x 2 int32 output (8 bytes).
+ */
+const BYTES_PER_PAIR = 20;
 
 const flags = {
   x: 'string',
@@ -35,6 +43,12 @@ Draws K pairs (i, j): i from the row weights, then j from row i of P = exp((f + 
 Gumbel-max over the columns (exact; the coupling is never formed). Epsilon, the cost and the PCA
 setting are read from DIR/solve.json. Writes an int32 K x 2 array of indices.
 
+Refuses (exit 2, naming --potentials) potentials from a diverged solve, non-finite ones, and
+potentials solved for other clouds: X and Y must match the SHA-256 fingerprints that
+'solve --save-potentials' recorded in DIR/solve.json (shape, dtype and bytes). A --count whose
+arrays would not fit in memory (20 bytes a pair; budget: half of the RAM, or
+SINKFLOW_MEMORY_BUDGET) exits 2 before any work, as does an unwritable --out or --json.
+
 Options:
   --count K      number of pairs (required)
   --seed S       random seed (default 0)
@@ -51,13 +65,40 @@ Example:
     const count = options.integer('count', { minimum: 1, maximum: 2 ** 31 - 1 });
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out');
+    const json = options.optionalString('json');
     const backendOptions = backendOptionsFromFlag(options.choice('backend', BACKEND_NAMES, 'auto'));
     const directory = options.string('potentials');
-    const summary = await readSolveSummary(directory);
+    requireMemory({
+      command: 'sample',
+      flag: '--count',
+      bytes: BYTES_PER_PAIR * count,
+      what: `${count} pairs`,
+    });
+    await checkOutputPaths('sample', [
+      { flag: '--out', path: out, kind: 'file' },
+      json === undefined ? undefined : { flag: '--json', path: json, kind: 'file' },
+    ]);
+    const summary = await readSolveRecord('sample', '--potentials', directory);
     const { x, y } = await readCloudPairFlags('sample', {
       x: options.string('x'),
       y: options.string('y'),
     });
+    for (const [flag, cloud] of [
+      ['--x', x],
+      ['--y', y],
+    ] as const) {
+      const mismatch = fingerprintMismatch(
+        summary.fingerprints[flag === '--x' ? 'x' : 'y'],
+        fingerprintCloud(cloud),
+      );
+      if (mismatch !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'sinkflow sample',
+          argumentName: '--potentials',
+          message: `were solved for other clouds than ${flag} ${options.string(flag.slice(2))}: ${mismatch}`,
+        });
+      }
+    }
     const f = await readArrayFlag('sample', '--potentials', join(directory, 'f.npy'));
     const g = await readArrayFlag('sample', '--potentials', join(directory, 'g.npy'));
     if (
@@ -70,6 +111,13 @@ Example:
         functionName: 'sinkflow sample',
         argumentName: '--potentials',
         message: `f.npy and g.npy must be float64 vectors of lengths n = ${x.n} and m = ${y.n} (were they saved for these clouds?)`,
+      });
+    }
+    if (!f.data.every(Number.isFinite) || !g.data.every(Number.isFinite)) {
+      throw new InvalidArgumentError({
+        functionName: 'sinkflow sample',
+        argumentName: '--potentials',
+        message: `${directory}/f.npy or g.npy holds NaN or infinite values (a diverged solve); solve again with a larger epsilon`,
       });
     }
     const problem = await createSinkhornProblem({
@@ -95,35 +143,7 @@ Example:
       await problem.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
-    const json = options.optionalString('json');
     if (json !== undefined) await writeJsonFile(json, { count, seed, seconds, out });
     io.stdout.write(`wrote ${count} pairs to ${out} in ${seconds.toFixed(2)} s\n`);
   },
 };
-
-async function readSolveSummary(directory: string): Promise<SolveSummary> {
-  const path = join(directory, 'solve.json');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new InvalidArgumentError({
-      functionName: 'sinkflow sample',
-      argumentName: '--potentials',
-      message: `cannot read ${path} (${error instanceof Error ? error.message : String(error)}); run 'sinkflow solve --save-potentials DIR' first`,
-    });
-  }
-  const summary = parsed as Partial<SolveSummary>;
-  if (
-    typeof summary.epsilon !== 'number' ||
-    !(summary.epsilon > 0) ||
-    (summary.cost !== 'dot' && summary.cost !== 'sqeuclidean')
-  ) {
-    throw new InvalidArgumentError({
-      functionName: 'sinkflow sample',
-      argumentName: '--potentials',
-      message: `${path} lacks a positive epsilon and a cost`,
-    });
-  }
-  return summary as SolveSummary;
-}

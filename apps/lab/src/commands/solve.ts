@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { ShardedReport } from '@sinkflow/distributed';
 import { absoluteEpsilon, type Epsilon, relativeEpsilon } from '@sinkflow/entropy';
-import { createSinkhornProblem, type SinkhornSolution } from '@sinkflow/ot';
+import {
+  createSinkhornProblem,
+  type EntropySolveResult,
+  type SinkhornProblem,
+  type SinkhornSolution,
+} from '@sinkflow/ot';
 import type { Command, CommandIo } from '../cli/command.js';
+import { NotConvergedError } from '../cli/not-converged-error.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { fingerprintCloud } from '../io/cloud-fingerprint.js';
+import { checkOutputPaths } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
 import {
   formatShardingLine,
@@ -14,34 +21,12 @@ import {
   SHARDING_HELP,
   shardingFromFlags,
 } from '../io/sharding-flags.js';
-
-/** The JSON summary of `sinkflow solve` (DESIGN.md, the command-line contract). */
-export interface SolveSummary {
-  readonly n: number;
-  readonly m: number;
-  readonly d: number;
-  readonly cost: 'dot' | 'sqeuclidean';
-  readonly epsilon: number;
-  readonly relativeEpsilon: number;
-  readonly costStd: number;
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly marginalError: number;
-  readonly transportCost: number;
-  readonly transportCostSqEuclidean: number;
-  readonly regularizedCost: number;
-  readonly entropy: number;
-  readonly renormalizedEntropy: number;
-  readonly seconds: number;
-  readonly backend: string;
-  /** Why that backend (with the calibration times behind `--backend auto`). */
-  readonly backendReason: string;
-  readonly mode: 'dense' | 'online';
-  readonly targetEntropy: number | null;
-  readonly pcaComponents: number | null;
-  /** Workers, timings and traffic of a sharded solve (`--nats`), else null. */
-  readonly sharding: ShardedReport | null;
-}
+import {
+  potentialsAreFinite,
+  type SearchReport,
+  type SolveSummary,
+  summarizeSolve,
+} from '../io/solve-record.js';
 
 const flags = {
   x: 'string',
@@ -58,6 +43,7 @@ const flags = {
   pca: 'string',
   seed: 'string',
   'save-potentials': 'string',
+  'allow-unconverged': 'boolean',
   json: 'string',
   ...SHARDING_FLAGS,
 } as const;
@@ -86,21 +72,89 @@ Options:
   --mode auto|dense|online keep the kernel or recompute it          (default auto)
   --pca K                  project on K principal components first
   --seed S                 seed of the subsample that estimates std(C) when (n + m) d^2 is huge (default 0)
-  --save-potentials DIR    write DIR/f.npy, DIR/g.npy (float64) and DIR/solve.json
-  --json FILE              write the summary as JSON
+  --save-potentials DIR    write DIR/f.npy, DIR/g.npy (float64) and DIR/solve.json (with a
+                           SHA-256 fingerprint of X and Y, which 'sample' checks)
+  --allow-unconverged      exit 0 and save the potentials even when the solve did not converge
+                           or the target entropy was not reached (non-finite potentials are
+                           never saved)
+  --json FILE              write the summary as JSON (written in every case; NaN and infinite
+                           values as null, with "diverged": true)
 ${SHARDING_HELP}
+
+Exit codes: 0 converged (and target reached); 3 not converged, diverged or target not reached
+(the summary is printed, --json written, nothing saved; --allow-unconverged makes it 0); 2 bad
+input, including an unwritable --json, --save-potentials or --checkpoint-dir (checked before any
+work) and an unreachable --target-entropy; 1 internal failure.
 
 Examples:
   sinkflow solve --x x.npy --y y.npy --target-entropy 0.2 --save-potentials run1
   sinkflow solve --x x.npy --y y.npy --relative-epsilon 0.01 --cost sqeuclidean --json out.json
 `,
   async run(args, io) {
-    const summary = await runSolve(parseFlags('solve', args, flags), io);
+    const options = parseFlags('solve', args, flags);
+    const { summary, solution } = await runSolve(options, io);
+    const failure = failureOf(summary, options);
+    const allowed = failure === undefined || options.boolean('allow-unconverged');
+    const directory = options.optionalString('save-potentials');
+    let notSaved: string | undefined;
+    if (directory !== undefined && !allowed) notSaved = `nothing saved to ${directory}`;
+    else if (directory !== undefined && !potentialsAreFinite(solution))
+      notSaved = `potentials not saved to ${directory}: they are not finite`;
+    else if (directory !== undefined) await savePotentials(directory, solution, summary);
+    const json = options.optionalString('json');
+    if (json !== undefined) await writeJsonFile(json, summary);
     io.stdout.write(formatSummary(summary));
+    if (!allowed) {
+      throw new NotConvergedError(
+        `${failure}${notSaved === undefined ? '' : `; ${notSaved}`} (exit 3; --allow-unconverged accepts the result)`,
+      );
+    }
+    if (notSaved !== undefined) io.stderr.write(`sinkflow solve: ${notSaved}\n`);
   },
 };
 
-async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
+/** Why the result is not a converged solve (at the target entropy), or undefined when it is. */
+function failureOf(summary: SolveSummary, options: Flags): string | undefined {
+  const error =
+    summary.marginalError === null ? 'not finite' : summary.marginalError.toExponential(2);
+  if (summary.diverged) {
+    return `diverged after ${summary.iterations} iterations (marginal error ${error}, non-finite values): epsilon ${summary.epsilon.toPrecision(4)} does not suit this problem`;
+  }
+  if (summary.search !== null && !summary.converged) {
+    return `the search for --target-entropy ${summary.targetEntropy} ended on a solve that did not converge (marginal error ${error} after ${summary.iterations} iterations, ${summary.search.solves} solves; raise --max-iterations)`;
+  }
+  if (summary.search !== null && !summary.search.reached) {
+    const reached = summary.renormalizedEntropy?.toFixed(4) ?? 'not finite';
+    return `did not reach --target-entropy ${summary.targetEntropy}: E = ${reached} after ${summary.search.solves} solves`;
+  }
+  if (!summary.converged) {
+    return `did not converge: marginal error ${error} above --threshold ${options.number('threshold', 1e-3)} after ${summary.iterations} iterations (raise --max-iterations or epsilon)`;
+  }
+  return undefined;
+}
+
+async function savePotentials(
+  directory: string,
+  solution: SinkhornSolution,
+  summary: SolveSummary,
+): Promise<void> {
+  await writeArrayFile(join(directory, 'f.npy'), {
+    dtype: 'float64',
+    shape: [solution.n],
+    data: solution.f,
+  });
+  await writeArrayFile(join(directory, 'g.npy'), {
+    dtype: 'float64',
+    shape: [solution.m],
+    data: solution.g,
+  });
+  await writeJsonFile(join(directory, 'solve.json'), summary);
+}
+
+async function runSolve(
+  options: Flags,
+  io: CommandIo,
+): Promise<{ readonly summary: SolveSummary; readonly solution: SinkhornSolution }> {
   const epsilonFlags = ['epsilon', 'relative-epsilon', 'target-entropy'].filter((name) =>
     options.has(name),
   );
@@ -134,6 +188,11 @@ async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
       message: 'works with --epsilon or --relative-epsilon, not --target-entropy',
     });
   }
+  await checkOutputPaths('solve', [
+    outputOf(options, 'json', 'file'),
+    outputOf(options, 'save-potentials', 'directory'),
+    outputOf(options, 'checkpoint-dir', 'directory'),
+  ]);
   const { x, y } = await readCloudPairFlags('solve', {
     x: options.string('x'),
     y: options.string('y'),
@@ -164,12 +223,17 @@ async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
   const onProgress = ({ iteration, error }: { iteration: number; error: number }) =>
     progress.update(iteration, { error: error.toExponential(2) });
   let solution: SinkhornSolution;
+  let search: SearchReport | null = null;
   try {
-    solution =
-      targetEntropy === undefined
-        ? await (sharding?.solve(problem, { ...solveOptions, epsilon, onProgress }) ??
-            problem.solve({ ...solveOptions, epsilon, onProgress }))
-        : (await problem.solveForEntropy({ ...solveOptions, targetEntropy, onProgress })).solution;
+    if (targetEntropy === undefined) {
+      solution = await (sharding?.solve(problem, { ...solveOptions, epsilon, onProgress }) ??
+        problem.solve({ ...solveOptions, epsilon, onProgress }));
+    } else {
+      const started = performance.now();
+      const result = await searchEntropy(problem, { ...solveOptions, targetEntropy, onProgress });
+      solution = result.solution;
+      search = searchReportOf(result, (performance.now() - started) / 1000);
+    }
   } finally {
     progress.stop();
     try {
@@ -178,28 +242,79 @@ async function runSolve(options: Flags, io: CommandIo): Promise<SolveSummary> {
       await sharding?.close();
     }
   }
-  const summary: SolveSummary = {
-    ...summarize(solution, targetEntropy ?? null, pca ?? null),
+  const summary = summarizeSolve({
+    solution,
     backendReason: problem.backendChoice.reason,
+    targetEntropy: targetEntropy ?? null,
+    search,
+    pcaComponents: pca ?? null,
     sharding: sharding?.report() ?? null,
-  };
-  const directory = options.optionalString('save-potentials');
-  if (directory !== undefined) {
-    await writeArrayFile(join(directory, 'f.npy'), {
-      dtype: 'float64',
-      shape: [solution.n],
-      data: solution.f,
-    });
-    await writeArrayFile(join(directory, 'g.npy'), {
-      dtype: 'float64',
-      shape: [solution.m],
-      data: solution.g,
-    });
-    await writeJsonFile(join(directory, 'solve.json'), summary);
+    fingerprints: { x: fingerprintCloud(x), y: fingerprintCloud(y) },
+  });
+  return { summary, solution };
+}
+
+/** `{ flag, path, kind }` for an output flag, or undefined when it was not given. */
+function outputOf(options: Flags, name: string, kind: 'file' | 'directory') {
+  const path = options.optionalString(name);
+  return path === undefined ? undefined : { flag: `--${name}`, path, kind };
+}
+
+/**
+ * `problem.solveForEntropy`, with an unreachable target (ot's `UnreachableEntropyError`, an
+ * `InvalidArgumentError` carrying the reachable `range`) reported against `--target-entropy`.
+ */
+async function searchEntropy(
+  problem: SinkhornProblem,
+  options: Parameters<SinkhornProblem['solveForEntropy']>[0],
+): Promise<EntropySolveResult> {
+  try {
+    return await problem.solveForEntropy(options);
+  } catch (error) {
+    const range = (error as { range?: { min?: unknown; max?: unknown } } | null)?.range;
+    if (
+      InvalidArgumentError.isInstance(error) &&
+      typeof range?.min === 'number' &&
+      typeof range.max === 'number'
+    ) {
+      throw new InvalidArgumentError({
+        functionName: 'sinkflow solve',
+        argumentName: '--target-entropy',
+        message: `${options.targetEntropy} cannot be reached for these clouds: the renormalized entropy lies in [${range.min.toFixed(4)}, ${range.max.toFixed(4)}]`,
+        cause: error,
+      });
+    }
+    throw error;
   }
-  const json = options.optionalString('json');
-  if (json !== undefined) await writeJsonFile(json, summary);
-  return summary;
+}
+
+/**
+ * The whole search: ot's `search` (solves, iterations, seconds) where it reports one, else the
+ * sum over its `steps` and the wall-clock seconds measured around it.
+ */
+function searchReportOf(result: EntropySolveResult, wallSeconds: number): SearchReport {
+  const reported = (
+    result as { search?: Partial<Record<'solves' | 'iterations' | 'seconds', unknown>> }
+  ).search;
+  const reached = result.reached && result.solution.converged;
+  if (
+    typeof reported?.solves === 'number' &&
+    typeof reported.iterations === 'number' &&
+    typeof reported.seconds === 'number'
+  ) {
+    return {
+      solves: reported.solves,
+      iterations: reported.iterations,
+      seconds: reported.seconds,
+      reached,
+    };
+  }
+  return {
+    solves: result.steps.length,
+    iterations: result.steps.reduce((total, step) => total + step.iterations, 0),
+    seconds: wallSeconds,
+    reached,
+  };
 }
 
 function epsilonFromFlags(options: Flags): Epsilon {
@@ -219,36 +334,11 @@ function positive(options: Flags, name: string, fallback?: number): number {
   return value;
 }
 
-function summarize(
-  solution: SinkhornSolution,
-  targetEntropy: number | null,
-  pcaComponents: number | null,
-): Omit<SolveSummary, 'sharding' | 'backendReason'> {
-  return {
-    n: solution.n,
-    m: solution.m,
-    d: solution.d,
-    cost: solution.cost,
-    epsilon: solution.epsilon,
-    relativeEpsilon: solution.relativeEpsilon,
-    costStd: solution.costStd,
-    iterations: solution.iterations,
-    converged: solution.converged,
-    marginalError: solution.marginalError,
-    transportCost: solution.transportCost,
-    transportCostSqEuclidean: solution.transportCostSqEuclidean,
-    regularizedCost: solution.regularizedCost,
-    entropy: solution.entropy,
-    renormalizedEntropy: solution.renormalizedEntropy,
-    seconds: solution.seconds,
-    backend: solution.backend,
-    mode: solution.mode,
-    targetEntropy,
-    pcaComponents,
-  };
-}
-
 function formatSummary(summary: SolveSummary): string {
+  const number = (value: number | null, format: (value: number) => string) =>
+    value === null ? 'not finite' : format(value);
+  const status = summary.diverged ? 'DIVERGED' : summary.converged ? 'converged' : 'NOT converged';
+  const search = summary.search;
   const rows: Array<[string, string]> = [
     ['problem', `n = ${summary.n}, m = ${summary.m}, d = ${summary.d}, cost ${summary.cost}`],
     [
@@ -257,14 +347,25 @@ function formatSummary(summary: SolveSummary): string {
     ],
     [
       'status',
-      `${summary.converged ? 'converged' : 'NOT converged'} after ${summary.iterations} iterations, marginal error ${summary.marginalError.toExponential(2)}`,
+      `${status} after ${summary.iterations} iterations, marginal error ${number(summary.marginalError, (value) => value.toExponential(2))}`,
     ],
     [
       'transport cost',
-      `${summary.transportCost.toPrecision(6)} (1/2||x-y||^2: ${summary.transportCostSqEuclidean.toPrecision(6)})`,
+      `${number(summary.transportCost, (value) => value.toPrecision(6))} (1/2||x-y||^2: ${number(summary.transportCostSqEuclidean, (value) => value.toPrecision(6))})`,
     ],
-    ['renormalized entropy', summary.renormalizedEntropy.toFixed(4)],
-    ['time', `${summary.seconds.toFixed(2)} s on ${summary.backend} (${summary.mode})`],
+    ['renormalized entropy', number(summary.renormalizedEntropy, (value) => value.toFixed(4))],
+    ...(search === null
+      ? []
+      : [
+          [
+            'entropy search',
+            `target ${summary.targetEntropy} ${search.reached ? 'reached' : 'NOT reached'}: ${search.solves} solves, ${search.iterations} iterations in all`,
+          ] as [string, string],
+        ]),
+    [
+      'time',
+      `${summary.seconds.toFixed(2)} s on ${summary.backend} (${summary.mode})${search === null ? '' : ', the whole search'}`,
+    ],
     ['backend', summary.backendReason],
     ...(summary.sharding === null
       ? []

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   createPointCloud,
@@ -9,6 +9,7 @@ import {
   SinkflowError,
 } from '@sinkflow/core';
 import { readNpyFile, writeNpyFile } from '@sinkflow/core/node';
+import { makeDirectory } from './output-paths.js';
 
 /**
  * Reads an `n x d` float32 / float64 `.npy` file given by a flag as a validated point cloud.
@@ -99,14 +100,30 @@ export async function readArrayFlag(
   }
 }
 
-/** Writes an array to a `.npy` file, creating its directory. */
+/**
+ * Writes an array to a `.npy` file, creating its directory. Refuses (an internal error: the
+ * command should have checked) a float array holding NaN or an infinity: no output file of the
+ * command line ever holds a non-finite number.
+ */
 export async function writeArrayFile(path: string, array: NpyArray): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  if (array.data instanceof Float64Array || array.data instanceof Float32Array) {
+    const index = array.data.findIndex((value) => !Number.isFinite(value));
+    if (index >= 0) {
+      throw new Error(
+        `refusing to write ${path}: element ${index} is ${array.data[index]} (not finite)`,
+      );
+    }
+  }
+  await makeDirectory(dirname(path));
   await writeNpyFile(path, array);
 }
 
-/** Writes a JSON summary (2-space indented, trailing newline), creating its directory. */
+/**
+ * Writes a JSON summary (2-space indented, trailing newline), creating its directory. JSON has no
+ * NaN or infinity: `JSON.stringify` writes them as `null`, so a command records a non-finite
+ * number as `null` on purpose, with a flag saying why (`diverged: true`).
+ */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
