@@ -3,6 +3,7 @@ import { assignPointClouds } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
 /** `sinkflow assign`: the exact assignment between two clouds of the same size. */
 export const assignCommand: Command = {
@@ -25,6 +26,10 @@ Example:
       out: 'string',
       json: 'string',
     });
+    await checkOutputPaths('assign', [
+      outputFlag(options, 'out', 'file'),
+      outputFlag(options, 'json', 'file'),
+    ]);
     const { x, y } = await readCloudPairFlags('assign', {
       x: options.string('x'),
       y: options.string('y'),

@@ -4,6 +4,7 @@ import { createRandomGenerator, InvalidArgumentError, type PointCloud } from '@s
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { readCloudFlag, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
 /** `sinkflow benchmark sample|map`: samples and ground-truth maps of the synthetic benchmarks. */
 export const benchmarkCommand: Command = {
@@ -53,8 +54,12 @@ Examples:
       json: 'string',
     });
     const started = performance.now();
-    const benchmark = await benchmarkFromFlags(command, options);
     const out = options.string('out');
+    await checkOutputPaths(command, [
+      outputFlag(options, 'out', 'file'),
+      outputFlag(options, 'json', 'file'),
+    ]);
+    const benchmark = await benchmarkFromFlags(command, options);
     let result: PointCloud;
     if (action === 'sample') {
       const n = options.integer('n', { minimum: 1, maximum: 2 ** 26 });

@@ -3,6 +3,7 @@ import type { PointCloud } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { runCoupling } from '../sweep/run-coupling.js';
 
 /** `sinkflow demo`: the paper's core claim on one problem, end to end, in about a minute. */
@@ -41,6 +42,10 @@ Example:
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out', 'sinkflow-demo');
     const benchmark = options.string('benchmark', 'piecewise-affine');
+    await checkOutputPaths('demo', [
+      outputFlag(options, 'out', 'directory', out),
+      outputFlag(options, 'json', 'file'),
+    ]);
     const spec = {
       id: 'demo',
       sweep: 'demo',

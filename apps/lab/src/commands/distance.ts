@@ -10,6 +10,7 @@ import {
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { readCloudPairFlags, writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
 const KINDS = ['w1d', 'sliced', 'bures', 'sinkhorn-divergence'] as const;
 
@@ -55,6 +56,7 @@ Example:
         message: `is required (${KINDS.join(', ')})`,
       });
     }
+    await checkOutputPaths('distance', [outputFlag(options, 'json', 'file')]);
     const { x, y } = await readCloudPairFlags('distance', {
       x: options.string('x'),
       y: options.string('y'),

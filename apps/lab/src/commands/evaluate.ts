@@ -5,6 +5,7 @@ import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { evaluateFlowModel } from '../training/evaluate-flow-model.js';
 import { loadFlowTask } from '../training/flow-task.js';
 import { loadTrainedModel } from '../training/load-trained-model.js';
@@ -43,6 +44,7 @@ Example:
     const seed = options.integer('seed', { fallback: 1_000_003, minimum: 0 });
     const divergence = options.choice('divergence', ['exact', 'hutchinson'] as const, 'exact');
     const json = options.optionalString('json');
+    await checkOutputPaths('evaluate', [outputFlag(options, 'json', 'file')]);
     const trained = await readTrainSummary(directory);
     const benchmark = options.string('benchmark', trained.benchmark ?? 'piecewise-affine');
     const benchmarkSeed = options.integer('benchmark-seed', {

@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
 import { renderReport } from '../report/render-report.js';
 import type { RunRecord } from '../sweep/results-store.js';
@@ -53,6 +54,10 @@ Example:
     });
     const defaults = QUICKSTART_DEFAULTS;
     const out = options.string('out', 'sinkflow-quickstart');
+    await checkOutputPaths('quickstart', [
+      outputFlag(options, 'out', 'directory', out),
+      outputFlag(options, 'json', 'file'),
+    ]);
     const seed = options.integer('seed', { fallback: 0, minimum: 0, maximum: 2 ** 31 - 1 });
     const d = options.integer('d', { fallback: 32, minimum: 2, maximum: 1024 });
     const training = {
@@ -143,7 +148,7 @@ Example:
       title: `sinkflow quickstart: ${TASK}, d = ${d}`,
       runs: records,
     });
-    await mkdir(out, { recursive: true });
+    await makeDirectory(out);
     await writeFile(reportPath, html);
     const summary = {
       task: TASK,

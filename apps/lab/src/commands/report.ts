@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { renderReport } from '../report/render-report.js';
 import { reportFigures } from '../report/report-figures.js';
 import { openResultsStore } from '../sweep/results-store.js';
@@ -39,6 +40,10 @@ Example:
       });
     }
     const out = options.string('out');
+    await checkOutputPaths('report', [
+      outputFlag(options, 'out', 'file'),
+      outputFlag(options, 'json', 'file'),
+    ]);
     const sweep = options.optionalString('sweep');
     const store = await openResultsStore(databasePath);
     let runs: Awaited<ReturnType<typeof store.list>>;
@@ -55,7 +60,7 @@ Example:
       });
     }
     const title = `sinkflow report: ${sweep ?? [...new Set(runs.map((run) => run.sweep))].join(', ')}`;
-    await mkdir(dirname(out), { recursive: true });
+    await makeDirectory(dirname(out));
     await writeFile(out, await renderReport({ title, runs }));
     const figures = reportFigures(runs).map((figure) => figure.id);
     const json = options.optionalString('json');

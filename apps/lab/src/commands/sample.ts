@@ -12,7 +12,7 @@ import {
 } from '../io/cloud-files.js';
 import { fingerprintCloud, fingerprintMismatch } from '../io/cloud-fingerprint.js';
 import { requireMemory } from '../io/memory-budget.js';
-import { checkOutputPaths } from '../io/output-paths.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { readSolveRecord } from '../io/solve-record.js';
 
 /**
@@ -75,8 +75,8 @@ Example:
       what: `${count} pairs`,
     });
     await checkOutputPaths('sample', [
-      { flag: '--out', path: out, kind: 'file' },
-      json === undefined ? undefined : { flag: '--json', path: json, kind: 'file' },
+      outputFlag(options, 'out', 'file'),
+      outputFlag(options, 'json', 'file'),
     ]);
     const summary = await readSolveRecord('sample', '--potentials', directory);
     const { x, y } = await readCloudPairFlags('sample', {

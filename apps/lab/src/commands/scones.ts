@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { selectBackend } from '@sinkflow/fm';
 import { runGaussianStudy } from '@sinkflow/scones';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { createProgress, type Progress } from '../io/progress.js';
 import { openResultsStore } from '../sweep/results-store.js';
 
@@ -64,6 +64,10 @@ Example:
     });
     const databasePath = options.optionalString('db');
     const json = options.optionalString('json');
+    await checkOutputPaths('scones', [
+      outputFlag(options, 'db', 'file'),
+      outputFlag(options, 'json', 'file'),
+    ]);
     const log = (message: string) => io.stderr.write(`${message}\n`);
     const backend = await selectBackend({ preference: ['wasm', 'cpu'], log });
     log(`SCONES Gaussian study, d = ${d}, lambda = ${2 * d}, budget ${budget}, seed ${seed}`);
@@ -103,7 +107,7 @@ Example:
       phaseSeconds: result.seconds,
     };
     if (databasePath !== undefined) {
-      await mkdir(dirname(databasePath), { recursive: true });
+      await makeDirectory(dirname(databasePath));
       const store = await openResultsStore(databasePath);
       try {
         const id = `scones-d${d}-seed${seed}-benchmark${benchmarkSeed}-${budget}`;

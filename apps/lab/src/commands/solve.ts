@@ -13,7 +13,7 @@ import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
-import { checkOutputPaths } from '../io/output-paths.js';
+import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
 import {
   formatShardingLine,
@@ -189,9 +189,9 @@ async function runSolve(
     });
   }
   await checkOutputPaths('solve', [
-    outputOf(options, 'json', 'file'),
-    outputOf(options, 'save-potentials', 'directory'),
-    outputOf(options, 'checkpoint-dir', 'directory'),
+    outputFlag(options, 'json', 'file'),
+    outputFlag(options, 'save-potentials', 'directory'),
+    outputFlag(options, 'checkpoint-dir', 'directory'),
   ]);
   const { x, y } = await readCloudPairFlags('solve', {
     x: options.string('x'),
@@ -252,12 +252,6 @@ async function runSolve(
     fingerprints: { x: fingerprintCloud(x), y: fingerprintCloud(y) },
   });
   return { summary, solution };
-}
-
-/** `{ flag, path, kind }` for an output flag, or undefined when it was not given. */
-function outputOf(options: Flags, name: string, kind: 'file' | 'directory') {
-  const path = options.optionalString(name);
-  return path === undefined ? undefined : { flag: `--${name}`, path, kind };
 }
 
 /**

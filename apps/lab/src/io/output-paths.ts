@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
+import type { Flags } from '../cli/parse-flags.js';
 
 /** One file or folder a command will write, and the flag that names it. */
 export interface OutputPath {
@@ -49,6 +50,25 @@ export async function checkOutputPaths(
       });
     }
   }
+}
+
+/**
+ * The {@link OutputPath} of a flag (`--name`), or undefined when the flag was not given and has no
+ * default.
+ *
+ * @example
+ * ```ts
+ * await checkOutputPaths('assign', [outputFlag(options, 'out', 'file'), outputFlag(options, 'json', 'file')]);
+ * ```
+ */
+export function outputFlag(
+  options: Flags,
+  name: string,
+  kind: OutputPath['kind'],
+  fallback?: string,
+): OutputPath | undefined {
+  const path = options.optionalString(name) ?? fallback;
+  return path === undefined ? undefined : { flag: `--${name}`, path, kind };
 }
 
 /**
