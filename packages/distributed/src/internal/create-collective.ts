@@ -3,11 +3,14 @@ import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
 import type { ShardReply, ShardRequest } from '../collective/shard-protocol.js';
 import { WorkerFailedError } from '../errors/worker-failed-error.js';
 import type { CollectiveTransport } from './collective-transport.js';
+import { checkReply, type ShardShape, shapeOfPrepare } from './reply-contract.js';
 
 /**
  * @internal Builds the {@link Collective} operations on a transport: requests go out to every
  * rank at once, the answers are awaited together and reduced in rank order; a worker's error
- * answer becomes a `WorkerFailedError` naming it; traffic is counted per worker.
+ * answer becomes a `WorkerFailedError` naming it; every other answer is checked against its
+ * request and the worker's block (`checkReply`: types, lengths, NaN, column ranges) before it is
+ * used, an `InvalidReplyError` otherwise; traffic is counted per worker.
  */
 export function createCollective(transport: CollectiveTransport): Collective {
   const { members } = transport;
@@ -18,12 +21,17 @@ export function createCollective(transport: CollectiveTransport): Collective {
     bytesReceived: 0,
     computeSeconds: 0,
   }));
+  /** Each rank's block, from its last `prepare` request. */
+  const shapes: (ShardShape | undefined)[] = members.map(() => undefined);
   let closed = false;
 
   const scatter = async (requests: readonly ShardRequest[]): Promise<readonly ShardReply[]> => {
     if (closed) throw new Error('the collective is closed');
     if (requests.length !== members.length)
       throw new RangeError(`expected ${members.length} requests, got ${requests.length}`);
+    requests.forEach((request, rank) => {
+      if (request.header.op === 'prepare') shapes[rank] = shapeOfPrepare(request);
+    });
     const exchanges = await Promise.all(
       requests.map((request, rank) => transport.send(rank, request)),
     );
@@ -34,6 +42,10 @@ export function createCollective(transport: CollectiveTransport): Collective {
       counter.bytesSent += exchange.bytesSent;
       counter.bytesReceived += exchange.bytesReceived;
       const { header } = exchange.reply;
+      checkReply(exchange.reply, requests[rank]!, shapes[rank], {
+        rank,
+        id: members[rank]!.id,
+      });
       if (!header.ok) {
         throw new WorkerFailedError({
           rank,

@@ -1,5 +1,13 @@
 import { headers, type MsgHdrs, type NatsConnection } from 'nats';
-import { splitIntoChunks } from './chunking.js';
+import { MINIMUM_CHUNK_BYTES, splitIntoChunks } from './chunking.js';
+import { SEAL_OVERHEAD, type SealedMeta } from './sealed-channel.js';
+
+/**
+ * @internal The version of the NATS transport, carried by join requests: 2 seals every chunk and
+ * control message with the run's per-worker keys (`sealed-channel.ts`). Workers of version 1
+ * refuse it (and drivers of version 1 are refused), so the two never mix in a run.
+ */
+export const NATS_PROTOCOL_VERSION = 2;
 
 /**
  * @internal The subjects of the NATS protocol (everything under one prefix, `sinkflow` by
@@ -40,22 +48,43 @@ export const HEADER = {
  */
 export const HEADER_ALLOWANCE = 4096;
 
-/** @internal Publishes a frame as chunks under the payload limit; returns the chunk count. */
+/** @internal The chunk headers of a message of the run. */
+export function chunkHeaders(meta: {
+  readonly runId: string;
+  readonly rank: number;
+  readonly sequence: number;
+  readonly index: number;
+  readonly count: number;
+}): MsgHdrs {
+  const h = headers();
+  h.set(HEADER.run, meta.runId);
+  h.set(HEADER.rank, String(meta.rank));
+  h.set(HEADER.sequence, String(meta.sequence));
+  h.set(HEADER.chunk, `${meta.index}/${meta.count}`);
+  return h;
+}
+
+/**
+ * @internal Publishes a frame as chunks under the payload limit, each sealed by `seal` (which
+ * binds it to its sequence and `index/count`); returns the chunk count.
+ */
 export function publishChunked(
   connection: NatsConnection,
   subject: string,
   frame: Uint8Array,
   meta: { readonly runId: string; readonly rank: number; readonly sequence: number },
+  seal: (chunk: Uint8Array, meta: SealedMeta) => Uint8Array,
 ): number {
-  const chunkBytes = Math.max(1024, connection.info!.max_payload - HEADER_ALLOWANCE);
+  const chunkBytes = Math.max(
+    MINIMUM_CHUNK_BYTES,
+    connection.info!.max_payload - HEADER_ALLOWANCE - SEAL_OVERHEAD,
+  );
   const chunks = splitIntoChunks(frame, chunkBytes);
   chunks.forEach((chunk, index) => {
-    const h = headers();
-    h.set(HEADER.run, meta.runId);
-    h.set(HEADER.rank, String(meta.rank));
-    h.set(HEADER.sequence, String(meta.sequence));
-    h.set(HEADER.chunk, `${index}/${chunks.length}`);
-    connection.publish(subject, chunk, { headers: h });
+    const position = { sequence: meta.sequence, index, count: chunks.length };
+    connection.publish(subject, seal(chunk, position), {
+      headers: chunkHeaders({ ...meta, ...position }),
+    });
   });
   return chunks.length;
 }
@@ -76,11 +105,13 @@ export function readChunkHeaders(h: MsgHdrs | undefined):
   const sequence = Number(h.get(HEADER.sequence));
   const runId = h.get(HEADER.run);
   if (
-    runId === '' ||
+    !/^[A-Za-z0-9]{1,64}$/.test(runId) ||
     !Number.isSafeInteger(rank) ||
     !Number.isSafeInteger(sequence) ||
     !Number.isSafeInteger(index) ||
-    !Number.isSafeInteger(count)
+    !Number.isSafeInteger(count) ||
+    rank < 0 ||
+    sequence < 0
   )
     return undefined;
   return { runId, rank, sequence, index: index!, count: count! };

@@ -13,6 +13,7 @@ import {
   type ShardRequest,
   type ShardVector,
 } from '../collective/shard-protocol.js';
+import { checkPrepare } from './check-prepare.js';
 
 /** @internal The local backend of a shard, by name (`auto`: wasm where supported, else js). */
 export function createLocalBackend(name: ShardBackendName, threads?: number): SinkhornBackend {
@@ -96,8 +97,7 @@ export class ShardServer implements ShardHandler {
         const { n, m, d, rowStart, rowCount, mode } = header;
         const columnStart = header.columnStart ?? 0;
         const columnCount = header.columnCount ?? m;
-        if (y.length !== columnCount * d)
-          throw new Error(`prepare: y has ${y.length} values, expected ${columnCount} x ${d}`);
+        checkPrepare(header, x, y);
         const kernel =
           rowCount === 0 || columnCount === 0
             ? undefined

@@ -147,6 +147,40 @@ export function natsConnectionSecurity(security: NatsSecurity): {
 }
 
 /**
+ * @internal The `connect` options of the `nats` client for `servers` and `security`. A `tls://`
+ * URL *requires* TLS: the client then refuses a server that offers no TLS before it sends any
+ * credentials (the `nats` client alone would fall back to plaintext and send the token in clear).
+ * All URLs of one list must use the same scheme.
+ *
+ * @throws {@link InvalidArgumentError} naming `servers` for a URL with credentials, another
+ * scheme than `nats://` or `tls://`, or a list that mixes them.
+ */
+export function natsConnectOptions(
+  servers: string | readonly string[],
+  security: NatsSecurity,
+  functionName: string,
+): {
+  serverList: string[];
+  options: ReturnType<typeof natsConnectionSecurity> & { servers: string[] };
+} {
+  const serverList = (typeof servers === 'string' ? [servers] : [...servers]).map((url) =>
+    checkServerUrl(url, functionName, 'servers'),
+  );
+  const secure = serverList.filter((url) => /^tls:\/\//i.test(url)).length;
+  if (secure > 0 && secure < serverList.length) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'servers',
+      message: 'mixes tls:// and plaintext URLs: use tls:// for every server',
+      value: serverList.join(', '),
+    });
+  }
+  const options = natsConnectionSecurity(security);
+  if (secure > 0 && options.tls === undefined) options.tls = {};
+  return { serverList, options: { ...options, servers: serverList } };
+}
+
+/**
  * @internal Rejects a server URL that carries credentials (`nats://user:pass@host`,
  * `nats://token@host`): they belong in the environment, not on a command line.
  */
@@ -159,6 +193,14 @@ export function checkServerUrl(url: string, context: string, argumentName: strin
       functionName: context,
       argumentName,
       message: 'must be a NATS server URL such as nats://host:4222',
+      value: url,
+    });
+  }
+  if (!['nats:', 'tls:'].includes(parsed.protocol.toLowerCase())) {
+    throw new InvalidArgumentError({
+      functionName: context,
+      argumentName,
+      message: 'must be a nats:// or tls:// URL (tls:// requires TLS)',
       value: url,
     });
   }

@@ -1,27 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { requireInteger } from '@sinkflow/core';
 import { connect, Events, type Msg, type NatsConnection, type Subscription } from 'nats';
-import {
-  PROTOCOL_VERSION,
-  type ShardReply,
-  type ShardRequest,
-} from '../collective/shard-protocol.js';
-import { ChunkAssembler } from '../internal/chunking.js';
-import { decodeFrame, encodeFrame } from '../internal/frame-codec.js';
-import {
-  joinSubjects,
-  natsSubjects,
-  publishChunked,
-  readChunkHeaders,
-} from '../internal/nats-subjects.js';
 import { startThreadShard, type ThreadShard } from '../internal/thread-shard.js';
-import {
-  checkServerUrl,
-  type NatsSecurity,
-  natsConnectionSecurity,
-  readNatsSecurity,
-} from './nats-security.js';
+import { type NatsSecurity, natsConnectOptions, readNatsSecurity } from './nats-security.js';
+import { acceptJoin, type WorkerRun } from './worker-run.js';
 
 /** What a worker reports about itself (for logs). */
 export type NatsWorkerEvent =
@@ -32,11 +15,15 @@ export type NatsWorkerEvent =
       readonly rank: number;
       readonly size: number;
     }
-  | { readonly type: 'left'; readonly runId: string; readonly reason: string };
+  | { readonly type: 'left'; readonly runId: string; readonly reason: string }
+  /** Messages on the run's subjects that did not open with the run's keys were dropped. */
+  | { readonly type: 'rejected'; readonly runId: string; readonly messages: number }
+  /** The worker cannot serve (e.g. the server refused its subscriptions) and stops. */
+  | { readonly type: 'error'; readonly message: string };
 
 /** Options of {@link startNatsWorker}. */
 export interface NatsWorkerOptions {
-  /** NATS server URL(s) (no credentials in them). */
+  /** NATS server URL(s) (no credentials in them); `tls://` requires TLS. */
   readonly servers: string | readonly string[];
   /** Credentials and TLS. @default readNatsSecurity() (environment variables) */
   readonly security?: NatsSecurity;
@@ -44,7 +31,13 @@ export interface NatsWorkerOptions {
   readonly subjectPrefix?: string;
   /** A run whose driver sent nothing (not even a ping) for this long is dropped. @default 30000 */
   readonly leaseTimeoutMs?: number;
-  /** Called on joins and leaves. */
+  /**
+   * The most memory a run may take on this worker: a `prepare` whose block needs more (its
+   * clouds, a dense kernel, the sampling kernel) or a request larger than this is refused with an
+   * error naming the limit. @default half of the machine's memory
+   */
+  readonly memoryLimitBytes?: number;
+  /** Called on joins, leaves, dropped messages and errors. */
   readonly onEvent?: ((event: NatsWorkerEvent) => void) | undefined;
 }
 
@@ -52,22 +45,31 @@ export interface NatsWorkerOptions {
 export interface NatsWorker {
   /** `w-HOST-PID-RANDOM`, unique per worker, shown in errors that name it. */
   readonly id: string;
-  /** Resolves when the worker stopped (after {@link NatsWorker.stop} or a lost connection). */
+  /**
+   * Resolves when the worker stopped (after {@link NatsWorker.stop} or a lost connection);
+   * rejects when it stopped because it cannot serve (the server refused its subscriptions).
+   */
   readonly stopped: Promise<void>;
-  /** Leaves the current run, closes the connection and the shard thread. */
+  /**
+   * Leaves the current run at once (its computation is abandoned and its memory freed), closes
+   * the connection (within about a second, even when the server is gone) and the shard thread.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Starts a worker that serves sharded runs over NATS, one run at a time: it waits in the queue
  * group of `PREFIX.join`, joins the run of the first driver that asks (taking the rank it is
- * given), serves its requests on a shard thread (so that it answers liveness pings while it
- * computes), and returns to the pool when the driver says `leave` or stops pinging for
- * `leaseTimeoutMs`. Messages outside its run (another run id, another rank) are ignored.
+ * given, and making the run's sealed channel from the two ephemeral keys of the handshake),
+ * serves its requests on a shard thread (so that it answers liveness pings while it computes),
+ * and returns to the pool when the driver says `leave` or sends nothing for `leaseTimeoutMs`.
+ * Leaving a run terminates its shard thread, which frees the run's memory and abandons any
+ * computation in progress. Only messages sealed by the driver that recruited it are obeyed
+ * (`sealed-channel.ts`); anything else on its subjects is dropped, and neither keeps its lease.
  *
  * @example
  * ```ts
- * const worker = await startNatsWorker({ servers: 'nats://10.0.0.5:4222' });
+ * const worker = await startNatsWorker({ servers: 'tls://10.0.0.5:4222' });
  * process.on('SIGTERM', () => void worker.stop());
  * await worker.stopped;
  * ```
@@ -79,200 +81,152 @@ export async function startNatsWorker(options: NatsWorkerOptions): Promise<NatsW
     security = readNatsSecurity(),
     subjectPrefix = 'sinkflow',
     leaseTimeoutMs = 30_000,
+    memoryLimitBytes = Math.floor(totalmem() / 2),
     onEvent,
   } = options;
   requireInteger(leaseTimeoutMs, { functionName, argumentName: 'leaseTimeoutMs', minimum: 100 });
-  const serverList = (typeof servers === 'string' ? [servers] : [...servers]).map((url) =>
-    checkServerUrl(url, functionName, 'servers'),
-  );
+  requireInteger(memoryLimitBytes, {
+    functionName,
+    argumentName: 'memoryLimitBytes',
+    minimum: 1024,
+  });
+  const { options: connectOptions } = natsConnectOptions(servers, security, functionName);
   const host = hostname();
   const id = `w-${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const connection = await connect({
-    servers: serverList,
-    name: id,
-    maxReconnectAttempts: -1,
-    ...natsConnectionSecurity(security),
+  const connection = await connect({ ...connectOptions, name: id, maxReconnectAttempts: -1 });
+  const worker = new WorkerLoop(connection, {
+    id,
+    host,
+    prefix: subjectPrefix,
+    leaseTimeoutMs,
+    memoryLimitBytes,
+    onEvent,
   });
-  const worker = new WorkerLoop(connection, id, host, subjectPrefix, leaseTimeoutMs, onEvent);
   worker.listen();
   void worker.watchStatus();
   onEvent?.({ type: 'ready', workerId: id, server: connection.getServer() });
-  return {
-    id,
-    stopped: connection.closed().then(() => worker.shutdown()),
-    stop: () => worker.stop(),
-  };
+  const stopped = connection.closed().then(async () => {
+    await worker.shutdown();
+    if (worker.failure !== undefined) throw worker.failure;
+  });
+  stopped.catch(() => {}); // reported to those who await it, never unhandled
+  return { id, stopped, stop: () => worker.stop() };
 }
 
-interface Run {
-  readonly runId: string;
-  readonly rank: number;
-  readonly subjects: ReturnType<typeof natsSubjects>;
-  readonly subscriptions: Subscription[];
-  readonly assembler: ChunkAssembler;
-  lastContact: number;
-  queue: Promise<void>;
+/** @internal What a worker loop and its runs share. */
+export interface WorkerContext {
+  readonly id: string;
+  readonly host: string;
+  readonly prefix: string;
+  readonly leaseTimeoutMs: number;
+  readonly memoryLimitBytes: number;
+  readonly onEvent: NatsWorkerOptions['onEvent'];
 }
 
 class WorkerLoop {
   private join: Subscription | undefined;
-  private run: Run | undefined;
+  private run: WorkerRun | undefined;
   private shard: ThreadShard | undefined;
   private readonly lease: ReturnType<typeof setInterval>;
-  private stopping = false;
+  private stopping: Promise<void> | undefined;
+  failure: Error | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly id: string,
-    private readonly host: string,
-    private readonly prefix: string,
-    private readonly leaseTimeoutMs: number,
-    private readonly onEvent: NatsWorkerOptions['onEvent'],
+    private readonly context: WorkerContext,
   ) {
     this.lease = setInterval(
       () => {
         const run = this.run;
-        if (run !== undefined && Date.now() - run.lastContact > this.leaseTimeoutMs)
-          void this.leave(`no message from the driver for ${this.leaseTimeoutMs} ms`);
+        if (run !== undefined && Date.now() - run.lastContact > context.leaseTimeoutMs) {
+          void this.leave(
+            run,
+            `its lease expired: no message from the driver for ${context.leaseTimeoutMs} ms`,
+          );
+        }
       },
-      Math.min(1000, leaseTimeoutMs),
+      Math.min(1000, context.leaseTimeoutMs),
     );
   }
 
   /** Waits in the queue group for a run. */
   listen(): void {
-    if (this.stopping || this.join !== undefined) return;
-    const { subject, queue } = joinSubjects(this.prefix);
+    if (this.stopping !== undefined || this.join !== undefined) return;
+    const subject = `${this.context.prefix}.join`;
     this.join = this.connection.subscribe(subject, {
-      queue,
+      queue: `${this.context.prefix}.workers`,
       callback: (error, message) => {
-        if (error === null) this.onJoin(message);
+        if (error !== null) {
+          this.fail(
+            `the NATS server refused the subscription to ${subject} (${error.message}): are these a worker's credentials?`,
+          );
+        } else {
+          this.onJoin(message);
+        }
       },
     });
   }
 
   /**
    * A disconnect may have lost requests of the run (NATS core is at-most-once): leave it, so the
-   * driver sees no subscriber and fails with a clear error instead of waiting forever.
+   * driver sees no subscriber and fails with a clear error instead of waiting forever. A
+   * permission violation means the worker cannot serve: it stops with that error.
    */
   async watchStatus(): Promise<void> {
     for await (const status of this.connection.status()) {
-      if (status.type === Events.Disconnect && this.run !== undefined)
-        void this.leave('the connection to NATS was interrupted');
+      const run = this.run;
+      if (status.type === Events.Disconnect && run !== undefined)
+        void this.leave(run, 'the connection to NATS was interrupted');
+      const context = (status as { permissionContext?: { operation: string; subject: string } })
+        .permissionContext;
+      if (context !== undefined) {
+        this.fail(
+          `the NATS server refused the ${context.operation} on ${context.subject}: are these a worker's credentials?`,
+        );
+      }
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    if (this.run !== undefined) await this.leave('the worker is stopping');
-    this.stopping = true;
-    this.join?.unsubscribe();
-    this.join = undefined;
-    await this.connection.drain().catch(() => this.connection.close());
-    await this.shutdown();
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.run !== undefined) await this.leave(this.run, 'the worker is stopping');
+      this.join?.unsubscribe();
+      this.join = undefined;
+      // drain() waits for the server, which may be gone: give it a second, then close.
+      const drained = this.connection.drain().catch(() => {});
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      await this.connection.close().catch(() => {});
+      await this.shutdown();
+    })();
+    return this.stopping;
   }
 
   async shutdown(): Promise<void> {
-    this.stopping = true;
     clearInterval(this.lease);
-    await this.shard?.terminate();
+    const shard = this.shard;
     this.shard = undefined;
+    await shard?.terminate();
+  }
+
+  private fail(message: string): void {
+    if (this.failure !== undefined) return;
+    this.failure = new Error(message);
+    this.context.onEvent?.({ type: 'error', message });
+    void this.stop();
   }
 
   private onJoin(message: Msg): void {
-    const answer = (value: object) =>
-      message.respond(new TextEncoder().encode(JSON.stringify(value)));
-    let request: { protocol?: number; runId?: string; rank?: number; size?: number };
-    try {
-      request = JSON.parse(new TextDecoder().decode(message.data));
-    } catch {
-      return;
-    }
-    const { protocol, runId, rank, size } = request;
-    if (protocol !== PROTOCOL_VERSION) {
-      answer({ accepted: false, reason: `protocol ${PROTOCOL_VERSION} only`, id: this.id });
-      return;
-    }
-    if (
-      this.run !== undefined ||
-      this.stopping ||
-      typeof runId !== 'string' ||
-      !/^[A-Za-z0-9]+$/.test(runId) ||
-      !Number.isSafeInteger(rank) ||
-      !Number.isSafeInteger(size)
-    ) {
-      answer({ accepted: false, id: this.id });
-      return;
-    }
+    const busy = this.run !== undefined || this.stopping !== undefined;
+    const joined = acceptJoin(message, busy, this.connection, this.context, {
+      shard: () => this.useShard(),
+      leave: (run, reason) => void this.leave(run, reason),
+    });
+    if (joined === undefined) return;
     // Leave the queue group before answering, so that the next rank goes to another worker.
     this.join?.unsubscribe();
     this.join = undefined;
-    const subjects = natsSubjects(this.prefix, runId);
-    const run: Run = {
-      runId,
-      rank: rank as number,
-      subjects,
-      subscriptions: [],
-      assembler: new ChunkAssembler(),
-      lastContact: Date.now(),
-      queue: Promise.resolve(),
-    };
-    this.run = run;
-    run.subscriptions.push(
-      this.connection.subscribe(subjects.rank(run.rank), {
-        callback: (error, chunk) => {
-          if (error === null) this.onChunk(run, chunk);
-        },
-      }),
-      this.connection.subscribe(subjects.control(run.rank), {
-        callback: (error, control) => {
-          if (error !== null) return;
-          run.lastContact = Date.now();
-          const command = new TextDecoder().decode(control.data);
-          control.respond(new TextEncoder().encode(command === 'leave' ? 'bye' : 'pong'));
-          if (command === 'leave') void this.leave('the driver closed the run');
-        },
-      }),
-    );
-    answer({ accepted: true, id: this.id, host: this.host, pid: process.pid });
-    this.onEvent?.({ type: 'joined', runId, rank: run.rank, size: size as number });
-  }
-
-  private onChunk(run: Run, message: Msg): void {
-    const meta = readChunkHeaders(message.headers);
-    // Only this run's requests for this rank; anything else is ignored.
-    if (meta === undefined || meta.runId !== run.runId || meta.rank !== run.rank) return;
-    run.lastContact = Date.now();
-    let frame: Uint8Array | undefined;
-    try {
-      frame = run.assembler.add(String(meta.sequence), meta.index, meta.count, message.data);
-    } catch {
-      return;
-    }
-    if (frame === undefined) return;
-    const bytes = frame;
-    run.queue = run.queue.then(async () => {
-      let reply: ShardReply;
-      try {
-        const request = decodeFrame<ShardRequest['header']>(bytes) as ShardRequest;
-        reply = await this.useShard().handle(request);
-      } catch (error) {
-        reply = {
-          header: {
-            ok: false,
-            errorName: error instanceof Error ? error.name : 'Error',
-            message: error instanceof Error ? error.message : String(error),
-          },
-          vectors: {},
-        };
-      }
-      if (this.run !== run) return;
-      publishChunked(this.connection, run.subjects.driver, encodeFrame(reply), {
-        runId: run.runId,
-        rank: run.rank,
-        sequence: meta.sequence,
-      });
-    });
+    this.run = joined.run;
+    joined.answer();
   }
 
   private useShard(): ThreadShard {
@@ -286,15 +240,25 @@ class WorkerLoop {
     return this.shard;
   }
 
-  private async leave(reason: string): Promise<void> {
-    const run = this.run;
-    if (run === undefined) return;
+  /**
+   * Leaves `run` (if it is still the current one): unsubscribes, forgets partial messages and
+   * terminates the shard thread, which frees the block, its kernels and the backend's memory at
+   * once (a wasm memory never shrinks) and abandons any pass in progress.
+   */
+  private async leave(run: WorkerRun, reason: string): Promise<void> {
+    if (this.run !== run) return;
     this.run = undefined;
-    for (const subscription of run.subscriptions) subscription.unsubscribe();
-    run.assembler.clear();
-    await run.queue.catch(() => {});
-    await this.shard?.handle({ header: { op: 'dispose' }, vectors: {} }).catch(() => {});
-    this.onEvent?.({ type: 'left', runId: run.runId, reason });
+    run.close();
+    const shard = this.shard;
+    this.shard = undefined;
+    await shard?.terminate();
+    if (run.rejectedMessages > 0)
+      this.context.onEvent?.({
+        type: 'rejected',
+        runId: run.runId,
+        messages: run.rejectedMessages,
+      });
+    this.context.onEvent?.({ type: 'left', runId: run.runId, reason });
     this.listen();
   }
 }

@@ -25,8 +25,32 @@ export interface NatsServerProcess {
 }
 
 /**
+ * The path of the shipped `nats-server` configuration with a driver and a worker user, each
+ * allowed only its own subjects (`nats-server/sinkflow-roles.conf` of the package; the passwords
+ * come from the server's environment, `SINKFLOW_DRIVER_PASSWORD` and `SINKFLOW_WORKER_PASSWORD`).
+ *
+ * @example
+ * ```ts
+ * const server = await startNatsServer({
+ *   args: ['-c', natsRolesConfigPath()],
+ *   env: { SINKFLOW_DRIVER_PASSWORD: 'a', SINKFLOW_WORKER_PASSWORD: 'b' },
+ * });
+ * ```
+ */
+export function natsRolesConfigPath(): string {
+  const here = import.meta.url;
+  return new URL(
+    here.endsWith('.ts')
+      ? '../../nats-server/sinkflow-roles.conf'
+      : '../nats-server/sinkflow-roles.conf',
+    here,
+  ).pathname;
+}
+
+/**
  * Starts `nats-server` on 127.0.0.1 on a random free port (`-p -1`), with extra arguments
- * (`['--auth', TOKEN]`, `['-c', CONFIG]`), and resolves once it listens.
+ * (`['--auth', TOKEN]`, `['-c', CONFIG]`) and environment variables (`env`, added to this
+ * process's: a configuration may read passwords from them), and resolves once it listens.
  *
  * @example
  * ```ts
@@ -38,15 +62,18 @@ export interface NatsServerProcess {
 export async function startNatsServer({
   binary = findNatsServer(),
   args = [],
+  env = {},
   timeoutMs = 10_000,
 }: {
   readonly binary?: string | undefined;
   readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
 } = {}): Promise<NatsServerProcess> {
   if (binary === undefined) throw new Error('nats-server is not installed');
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', '-1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const port = await new Promise<number>((resolve, reject) => {
     let log = '';
