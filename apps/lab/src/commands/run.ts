@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { Command } from '../cli/command.js';
+import type { Command, CommandIo } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { runCoupling } from '../sweep/run-coupling.js';
-import { type RunResult, writeJsonAtomically } from '../sweep/run-files.js';
+import { cleanRunLeftovers, type RunResult, writeJsonAtomically } from '../sweep/run-files.js';
+import { acquireRunLock } from '../sweep/run-lock.js';
+import { stopOnInterrupt } from '../sweep/stop-on-interrupt.js';
 import type { RunSpec } from '../sweep/sweep-config.js';
 import { runTrainSpec } from '../training/run-train-spec.js';
 
@@ -17,6 +19,9 @@ Usage: sinkflow run --spec SPEC.json --out DIR
 
 Executes one run of a sweep as described by SPEC.json (written by 'sinkflow sweep' into the run's
 directory) and writes DIR/result.json atomically. Checkpoints, where a run kind writes them, go to DIR.
+DIR/run.lock keeps a second process out of DIR while this one runs (exit 2 naming --out; a lock
+left by a killed run is taken over). SIGTERM or SIGINT, or the end of the sweep that started it
+(even by kill -9), stops the run (exit 143); started again, it resumes from its last checkpoint.
 
 Example:
   sinkflow run --spec runs/3f2a9c1d0b7e4a55/spec.json --out runs/3f2a9c1d0b7e4a55
@@ -35,30 +40,47 @@ Example:
         message: `cannot read ${specPath}: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    const started = performance.now();
-    let result: RunResult;
+    const lock = await acquireRunLock({ directory, command: 'run', functionName: 'sinkflow run' });
+    const stopWatching = stopOnInterrupt({
+      command: 'run',
+      stderr: io.stderr,
+      cleanup: lock.release,
+    });
     try {
-      const metrics =
-        spec.kind === 'train'
-          ? await runTrainSpec(spec, directory)
-          : (await runCoupling(spec)).metrics;
-      result = {
-        id: spec.id,
-        status: 'done',
-        metrics,
-        seconds: (performance.now() - started) / 1000,
-        error: null,
-      };
-    } catch (error) {
-      result = {
-        id: spec.id,
-        status: 'failed',
-        metrics: {},
-        seconds: (performance.now() - started) / 1000,
-        error: error instanceof Error ? error.message : String(error),
-      };
+      await cleanRunLeftovers(directory);
+      await executeSpec(spec, directory, io);
+    } finally {
+      stopWatching();
+      lock.release();
     }
-    await writeJsonAtomically(join(directory, 'result.json'), result);
-    io.stdout.write(`${result.status}: ${spec.id} in ${result.seconds.toFixed(2)} s\n`);
   },
 };
+
+/** Runs the spec and writes `result.json` (failures included) into the run directory. */
+async function executeSpec(spec: RunSpec, directory: string, io: CommandIo): Promise<void> {
+  const started = performance.now();
+  let result: RunResult;
+  try {
+    const metrics =
+      spec.kind === 'train'
+        ? await runTrainSpec(spec, directory)
+        : (await runCoupling(spec)).metrics;
+    result = {
+      id: spec.id,
+      status: 'done',
+      metrics,
+      seconds: (performance.now() - started) / 1000,
+      error: null,
+    };
+  } catch (error) {
+    result = {
+      id: spec.id,
+      status: 'failed',
+      metrics: {},
+      seconds: (performance.now() - started) / 1000,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+  await writeJsonAtomically(join(directory, 'result.json'), result);
+  io.stdout.write(`${result.status}: ${spec.id} in ${result.seconds.toFixed(2)} s\n`);
+}

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { InvalidArgumentError } from '@sinkflow/core';
 
 /** The life of a run in the results database. */
 export type RunStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -49,9 +50,34 @@ export interface ResultsStore {
   close(): void;
 }
 
-/** Opens (creating if needed) the results database at `path`. */
-export async function openResultsStore(path: string): Promise<ResultsStore> {
-  const instance = await DuckDBInstance.create(path);
+/**
+ * Opens (creating if needed) the results database at `path`.
+ *
+ * @throws {@link InvalidArgumentError} naming `argumentName` (`--db`) when another process holds
+ * the database (DuckDB lets one process write a file at a time): "results database X is in use by
+ * another process (pid N)".
+ */
+export async function openResultsStore(
+  path: string,
+  {
+    functionName = 'openResultsStore',
+    argumentName = '--db',
+  }: { readonly functionName?: string; readonly argumentName?: string } = {},
+): Promise<ResultsStore> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/Could not set lock on file/i.test(message)) throw error;
+    const pid = /\(PID (\d+)\)/i.exec(message)?.[1];
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName,
+      message: `results database ${path} is in use by another process${pid === undefined ? '' : ` (pid ${pid})`}; wait for it to finish, or give another ${argumentName}`,
+      cause: error,
+    });
+  }
   const connection: DuckDBConnection = await instance.connect();
   await connection.run(`
     CREATE TABLE IF NOT EXISTS runs (

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSpec } from './sweep-config.js';
 
@@ -23,6 +23,40 @@ export async function writeJsonAtomically(path: string, value: unknown): Promise
   await rename(temporary, path);
 }
 
+/**
+ * Removes what killed writers left in a run directory: half-written JSON files
+ * (`result.json.<pid>.tmp`, from {@link writeJsonAtomically}). Call it while holding the run's
+ * lock. Returns the names removed. (Checkpoint leftovers are `recoverCheckpoint`'s.)
+ */
+export async function cleanRunLeftovers(directory: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return [];
+  }
+  const leftovers = names.filter((name) => /^[\w.-]+\.json\.\d+\.tmp$/.test(name));
+  for (const name of leftovers) await rm(join(directory, name), { force: true });
+  return leftovers;
+}
+
+/**
+ * Moves a failed run's `result.json` aside (`result.failed-<time>.json`), so that the run is
+ * executed again and the old failure stays on disk. Returns the new name, or undefined when there
+ * was no result.
+ */
+export async function setFailedResultAside(directory: string): Promise<string | undefined> {
+  const kept = `result.failed-${new Date().toISOString().replaceAll(':', '-')}.json`;
+  try {
+    await rename(join(directory, 'result.json'), join(directory, kept));
+    return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes the run's spec (`spec.json`) into its directory and returns the path. */
 export async function writeRunSpec(directory: string, spec: RunSpec): Promise<string> {
   await mkdir(directory, { recursive: true });
   const path = join(directory, 'spec.json');

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@sinkflow/core';
+import { executeRun } from './execute-run.js';
 import { openResultsStore, type RunRecord } from './results-store.js';
-import { readRunResult, runDirectory, writeRunSpec } from './run-files.js';
+import { runDirectory, setFailedResultAside } from './run-files.js';
 import { expandSweep, parseSweepConfig, type RunSpec } from './sweep-config.js';
 
 /** Options of {@link runSweep}. */
@@ -18,8 +16,15 @@ export interface SweepOptions {
   readonly runsDirectory: string;
   /** Runs executed at once, each in its own process. @default 1 */
   readonly jobs?: number;
-  /** Run failed runs again. @default false */
+  /** Run failed runs again (their old `result.json` is kept as `result.failed-<time>.json`). @default false */
   readonly retryFailed?: boolean;
+  /**
+   * Stops the sweep (SIGTERM, Ctrl-C): no run is started any more, running children are sent
+   * SIGTERM and waited for, and their runs go back to `pending` for the next invocation.
+   */
+  readonly signal?: AbortSignal;
+  /** Called when a run waits for another process that holds its directory. */
+  readonly onWait?: (event: { readonly run: RunSpec; readonly pid: number | null }) => void;
   /** Called when a run starts or ends. */
   readonly onRun?: (event: {
     readonly run: RunSpec;
@@ -38,6 +43,8 @@ export interface SweepSummary {
   /** Runs that a previous, interrupted invocation had left `running`. */
   readonly resumed: number;
   readonly seconds: number;
+  /** True when `signal` stopped the sweep before every run was done. */
+  readonly interrupted: boolean;
   readonly runs: readonly RunRecord[];
 }
 
@@ -48,11 +55,18 @@ export interface SweepSummary {
  * Crash safety: a run's result is written atomically into its directory by the child, then
  * recorded in the database in its own transaction; runs left `running` by a killed sweep are
  * reset to `pending` and resumed (from their own checkpoints, for runs that write them), and a
- * result a child finished while its parent was dead is picked up without running it again.
+ * result a child finished while its parent was dead is picked up without running it again. A
+ * child stops on its own when the sweep dies (even by SIGKILL), and two processes never run in one
+ * run directory (see `executeRun`); a train run resumed from its checkpoint ends as the
+ * uninterrupted run would have.
+ *
+ * @throws {@link InvalidArgumentError} naming `--jobs`, `CONFIG` or `--db` (a database held by
+ * another process).
  */
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
   const { configPath, databasePath, runsDirectory, jobs = 1, retryFailed = false, onRun } = options;
+  const { signal, onWait } = options;
   if (!Number.isSafeInteger(jobs) || jobs < 1) {
     throw new InvalidArgumentError({
       functionName: 'sinkflow sweep',
@@ -73,7 +87,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   }
   const config = parseSweepConfig(text, configPath);
   const specs = expandSweep(config);
-  const store = await openResultsStore(databasePath);
+  const store = await openResultsStore(databasePath, { functionName: 'sinkflow sweep' });
+  const children = new Set<ChildProcess>();
+  const stopChildren = () => {
+    for (const child of children) child.kill('SIGTERM');
+  };
+  signal?.addEventListener('abort', stopChildren);
   try {
     await store.addRuns(specs);
     const resumed = await store.resetInterrupted(config.name);
@@ -87,15 +106,23 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     let done = specs.length - todo.length;
     let next = 0;
     const worker = async () => {
-      while (next < todo.length) {
+      while (next < todo.length && !signal?.aborted) {
         const spec = todo[next] as RunSpec;
         next += 1;
         const directory = runDirectory(runsDirectory, spec.id);
-        let result = await readRunResult(directory);
+        if (retryFailed && statusById.get(spec.id) === 'failed') {
+          await setFailedResultAside(directory);
+        }
+        await store.setStatus(spec.id, 'running');
+        onRun?.({ run: spec, status: 'running', done, total: specs.length });
+        const result = await executeRun(spec, directory, {
+          children,
+          signal,
+          onWait: (pid) => onWait?.({ run: spec, pid }),
+        });
         if (result === undefined) {
-          await store.setStatus(spec.id, 'running');
-          onRun?.({ run: spec, status: 'running', done, total: specs.length });
-          result = await executeRun(spec, directory);
+          await store.setStatus(spec.id, 'pending');
+          continue;
         }
         await store.setStatus(spec.id, result.status, {
           metrics: result.metrics,
@@ -115,53 +142,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       failed: runs.filter((run) => run.status === 'failed').length,
       resumed,
       seconds: (performance.now() - started) / 1000,
+      interrupted: signal?.aborted === true && runs.some((run) => run.status === 'pending'),
       runs,
     };
   } finally {
+    signal?.removeEventListener('abort', stopChildren);
+    stopChildren();
     store.close();
-  }
-}
-
-/** Runs one spec in a child process; a crash becomes a `failed` result with the stderr tail. */
-async function executeRun(spec: RunSpec, directory: string) {
-  const specPath = await writeRunSpec(directory, spec);
-  const started = performance.now();
-  const stderr = await new Promise<string>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [labCliPath(), 'run', '--spec', specPath, '--out', directory],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let tail = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-2000);
-    });
-    child.on('close', () => resolve(tail));
-  });
-  const result = await readRunResult(directory);
-  if (result !== undefined) return result;
-  return {
-    id: spec.id,
-    status: 'failed' as const,
-    metrics: {},
-    seconds: (performance.now() - started) / 1000,
-    error: stderr.trim() || 'the run process exited without a result',
-  };
-}
-
-/** The built `sinkflow` entry (apps/lab/dist/cli.js), found from this module's location. */
-function labCliPath(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(directory, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@sinkflow/lab'
-    ) {
-      return join(directory, 'dist', 'cli.js');
-    }
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error('cannot find the @sinkflow/lab package root');
-    directory = parent;
   }
 }

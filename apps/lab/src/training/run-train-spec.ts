@@ -5,6 +5,7 @@ import { evaluateFlowModel } from './evaluate-flow-model.js';
 import { loadFlowTask } from './flow-task.js';
 import { flowTrajectories } from './flow-trajectories.js';
 import { trainFlowModel } from './train-flow-model.js';
+import { trainRunMetadata } from './train-run-config.js';
 
 /** The metrics of a `train` run of a sweep. */
 export type TrainRunMetrics = Readonly<Record<string, number | string | boolean | null>>;
@@ -42,27 +43,37 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
     });
   }
   const task = await loadFlowTask({ name: benchmark, d, options });
+  const pairsPerCoupling =
+    options.pairsPerCoupling === undefined ? undefined : integer('pairsPerCoupling', n);
+  const training = {
+    steps: integer('steps', 1500),
+    batchSize: integer('batchSize', 256),
+    hiddenLayers: integer('hiddenLayers', 3),
+    width: integer('width', 256),
+    seed,
+  };
   const outcome = await trainFlowModel({
     task,
-    coupling: {
-      coupling,
-      otBatchSize: n,
-      pairsPerCoupling:
-        options.pairsPerCoupling === undefined ? undefined : integer('pairsPerCoupling', n),
-      targetEntropy,
-      relativeEpsilon,
-      seed,
-    },
-    training: {
-      steps: integer('steps', 1500),
-      batchSize: integer('batchSize', 256),
-      hiddenLayers: integer('hiddenLayers', 3),
-      width: integer('width', 256),
-      seed,
-    },
+    coupling: { coupling, otBatchSize: n, pairsPerCoupling, targetEntropy, relativeEpsilon, seed },
+    training,
     directory,
     checkpointEvery: integer('checkpointEvery', 250),
     resume: true,
+    // The run's settings, as `sinkflow train` records them: a checkpoint of other settings is refused.
+    metadata: trainRunMetadata({
+      benchmark,
+      benchmarkSeed: typeof options.benchmarkSeed === 'number' ? options.benchmarkSeed : 0,
+      d,
+      coupling,
+      targetEntropy,
+      relativeEpsilon,
+      otBatchSize: n,
+      pairsPerCoupling: pairsPerCoupling ?? null,
+      batchSize: training.batchSize,
+      hiddenLayers: training.hiddenLayers,
+      width: training.width,
+      seed,
+    }),
   });
   try {
     const evaluation = await evaluateFlowModel({
