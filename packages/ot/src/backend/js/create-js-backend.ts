@@ -10,7 +10,11 @@ import type {
   SinkhornBackend,
   StatisticsRequest,
 } from '../sinkhorn-backend.js';
+import { requireDenseKernelFits } from './dense-kernel-budget.js';
 import { type KernelRows, makeKernelRows } from './kernel-rows.js';
+
+/** Bytes of the dense mode per kernel entry: `K` and `K^T`, float64. */
+const DENSE_BYTES_PER_ENTRY = 16;
 
 /**
  * The reference backend: plain TypeScript, single-threaded, float64 throughout (each
@@ -22,19 +26,41 @@ import { type KernelRows, makeKernelRows } from './kernel-rows.js';
  * fill the row of `h_j + K_ij`, take its maximum `M`, return `M + eps log sum_j exp((h_j + K_ij - M) / eps)`
  * [peyre2019, Remark 4.23].
  *
+ * `dense` mode keeps `K` and `K^T` in float64 (`16 n m` bytes); `prepare` refuses it with an
+ * `InvalidArgumentError` (argument `mode`) when that exceeds `memoryBudgetBytes`, before allocating.
+ *
  * @example
  * ```ts
  * const kernel = await createJsBackend().prepare({ x, y, n, m, d, mode: 'online' });
+ * await createJsBackend({ memoryBudgetBytes: 2 ** 20 }).prepare({ ...problem, mode: 'dense' });
+ * // rejects when 16 n m > 1 MiB
  * ```
  */
-export function createJsBackend(): SinkhornBackend {
+export function createJsBackend(
+  options: {
+    /** Bytes the dense mode may keep. @default a quarter of the RAM (`defaultMemoryBudget()`) */
+    readonly memoryBudgetBytes?: number;
+  } = {},
+): SinkhornBackend {
   return {
     specificationVersion: 'v1',
     name: 'js',
     description: 'TypeScript float64 reference, one thread',
     // K and K^T kept in float64: the reference trades memory for exactness.
-    denseBytesPerEntry: 16,
-    prepare: async (problem) => prepareJsKernel(problem),
+    denseBytesPerEntry: DENSE_BYTES_PER_ENTRY,
+    prepare: async (problem) => {
+      checkKernelProblem('createJsBackend.prepare', problem);
+      if (problem.mode === 'dense') {
+        await requireDenseKernelFits({
+          functionName: 'createJsBackend.prepare',
+          n: problem.n,
+          m: problem.m,
+          bytesPerEntry: DENSE_BYTES_PER_ENTRY,
+          memoryBudgetBytes: options.memoryBudgetBytes,
+        });
+      }
+      return prepareJsKernel(problem);
+    },
   };
 }
 
