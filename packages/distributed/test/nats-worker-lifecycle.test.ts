@@ -63,6 +63,7 @@ describe.skipIf(binary === undefined)('NATS worker lifecycle: leases, SIGTERM, m
     async () => {
       const worker = await spawn('--lease-timeout', '800');
       const baseline = residentBytes(worker.pid);
+      // (the first test: this worker is the only one in the pool)
       // A driver that goes silent after the prepare (no heartbeat for a minute).
       const collective = await connectNatsCollective({
         servers: server.url,
@@ -100,21 +101,26 @@ describe.skipIf(binary === undefined)('NATS worker lifecycle: leases, SIGTERM, m
   );
 
   it('SIGTERM stops a worker at once, even in the middle of a long pass', async () => {
-    const worker = await spawn();
+    // Only a worker with the default lease in the pool (the previous one drops runs after 800 ms).
+    await Promise.all(workers.map((other) => other.stop()));
+    const n = 6000;
+    const d = 256;
+    const x = gaussianCloud(n, d, 3).data as Float32Array;
+    const y = gaussianCloud(n, d, 4).data as Float32Array;
+    await spawn();
     const collective = await connectNatsCollective({
       servers: server.url,
       workers: 1,
       heartbeatIntervalMs: 200,
       workerTimeoutMs: 60_000,
     });
+    const worker = workers.find((candidate) => candidate.id === collective.members[0]!.id)!;
     try {
       const backend = createShardedBackend({ collective, shardBackend: 'js' });
       // An online pass over 6000 x 6000 pairs in d = 256 (several seconds of js on one core).
-      const n = 6000;
-      const d = 256;
       const kernel = await backend.prepare({
-        x: gaussianCloud(n, d, 3).data as Float32Array,
-        y: gaussianCloud(n, d, 4).data as Float32Array,
+        x,
+        y,
         n,
         m: n,
         d,
@@ -139,7 +145,7 @@ describe.skipIf(binary === undefined)('NATS worker lifecycle: leases, SIGTERM, m
       expect(elapsed).toBeLessThan(3000);
       // The pass was still running: the driver learns that the worker is gone.
       const outcome = await pass;
-      expect(WorkerLostError.isInstance(outcome)).toBe(true);
+      expect(WorkerLostError.isInstance(outcome), String(outcome)).toBe(true);
     } finally {
       await collective.close();
     }

@@ -178,7 +178,10 @@ function checkFloats(values: ShardVector, rule: VectorRule, reject: (reason: str
   }
 }
 
-/** Whether a float vector or the epsilon of a request holds NaN or +-Infinity... of its own. */
+/**
+ * Whether the request itself carries NaN or `+Infinity` (in a float vector) or a non-finite
+ * epsilon: then its answer may be non-finite too, and only its shape is checked.
+ */
 function requestHasNaNOrInfinity(request: ShardRequest): boolean {
   const epsilon = (request.header as { epsilon?: number }).epsilon;
   if (epsilon !== undefined && !Number.isFinite(epsilon)) return true;

@@ -41,8 +41,6 @@ export class NatsTransport implements CollectiveTransport {
   private sequence = 1;
   private failure: Error | undefined;
   private closed = false;
-  /** Messages on the run's reply subject that did not open (forged, or of no recruited worker). */
-  rejectedMessages = 0;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -160,10 +158,7 @@ export class NatsTransport implements CollectiveTransport {
     // before it costs memory (the chunk count is checked after, against the request's limit).
     if (data.byteLength > this.connection.info!.max_payload) return;
     const plain = member.channel.open('reply', 'data', meta, data);
-    if (plain === undefined) {
-      this.rejectedMessages += 1;
-      return;
-    }
+    if (plain === undefined) return;
     this.lastSeen[meta.rank] = Date.now();
     this.chunksReceived.set(key, (this.chunksReceived.get(key) ?? 0) + 1);
     const invalid = (reason: string) => {

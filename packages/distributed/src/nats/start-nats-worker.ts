@@ -138,7 +138,11 @@ class WorkerLoop {
     this.lease = setInterval(
       () => {
         const run = this.run;
-        if (run !== undefined && Date.now() - run.lastContact > context.leaseTimeoutMs) {
+        if (
+          run !== undefined &&
+          run.busy === 0 &&
+          Date.now() - run.lastContact > context.leaseTimeoutMs
+        ) {
           void this.leave(
             run,
             `its lease expired: no message from the driver for ${context.leaseTimeoutMs} ms`,

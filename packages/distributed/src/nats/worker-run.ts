@@ -85,14 +85,17 @@ export function acceptJoin(
  * @internal One run on a worker: its subscriptions (requests and control of its rank), the
  * reassembly of sealed request chunks, and the replies. A chunk or control message is obeyed only
  * when it opens with the run's channel and its sequence is newer than the last one (no replays);
- * only such messages renew the lease. A request larger than the worker's memory ceiling, or a
+ * only such messages renew the lease, which does not run out while a request is being served
+ * (the driver is then waiting for the answer, not silent). A request larger than the worker's memory ceiling, or a
  * `prepare` whose block needs more, is answered with an error naming the limit.
  */
 export class WorkerRun {
   readonly runId: string;
   readonly rank: number;
-  /** Time of the last message that opened. */
+  /** Time of the last message that opened, or of the last reply sent. */
   lastContact = Date.now();
+  /** Requests received and not answered yet: the driver is waiting, not silent. */
+  busy = 0;
   rejectedMessages = 0;
   private readonly subjects: ReturnType<typeof natsSubjects>;
   private readonly subscriptions: Subscription[];
@@ -177,6 +180,7 @@ export class WorkerRun {
     if (frame === undefined) return;
     this.lastSequence = meta.sequence;
     const bytes = frame;
+    this.busy += 1;
     this.queue = this.queue.then(async () => {
       let reply: ShardReply;
       try {
@@ -199,6 +203,7 @@ export class WorkerRun {
           error instanceof Error ? error.message : String(error),
         );
       }
+      this.busy -= 1;
       this.send(meta.sequence, reply);
     });
   }
@@ -214,6 +219,7 @@ export class WorkerRun {
 
   private send(sequence: number, reply: ShardReply): void {
     if (this.closed) return;
+    this.lastContact = Date.now();
     publishChunked(
       this.connection,
       this.subjects.driver,
