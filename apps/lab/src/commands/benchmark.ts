@@ -4,7 +4,14 @@ import { createRandomGenerator, InvalidArgumentError, type PointCloud } from '@s
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { readCloudFlag, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
+
+/**
+ * Peak bytes per coordinate of `benchmark sample`: at most four n x d float64 arrays at once (the
+ * noise, the sample, its image under T0 for `--target`, the bytes of the .npy file).
+ */
+const BYTES_PER_COORDINATE = 32;
 
 /** `sinkflow benchmark sample|map`: samples and ground-truth maps of the synthetic benchmarks. */
 export const benchmarkCommand: Command = {
@@ -20,6 +27,8 @@ A benchmark is fixed by (NAME, D, --benchmark-seed, default 0); --seed draws the
 'sample' writes n source points (or, with --target, n target points T0(x') of fresh source points);
 'map' applies the ground-truth map T0 (benchmarks with a known map only). w2-mix3to10 needs
 --checkpoints DIR (a folder with the published <d>_v1.pt and <d>_v2.pt files).
+'sample' refuses (exit 2, naming --n) sizes whose arrays (32 n d bytes) exceed the memory budget
+(half of the RAM, or SINKFLOW_MEMORY_BUDGET).
 
 Options:
   --benchmark-seed B   (default 0)
@@ -55,6 +64,16 @@ Examples:
     });
     const started = performance.now();
     const out = options.string('out');
+    if (action === 'sample') {
+      const n = options.integer('n', { minimum: 1, maximum: 2 ** 26 });
+      const d = options.integer('d', { minimum: 1, maximum: 4096 });
+      requireMemory({
+        command,
+        flag: '--n',
+        bytes: BYTES_PER_COORDINATE * n * d,
+        what: `--n ${n} points in --d ${d} dimensions`,
+      });
+    }
     await checkOutputPaths(command, [
       outputFlag(options, 'out', 'file'),
       outputFlag(options, 'json', 'file'),

@@ -10,6 +10,7 @@ import {
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { readCloudPairFlags, writeJsonFile } from '../io/cloud-files.js';
+import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
 const KINDS = ['w1d', 'sliced', 'bures', 'sinkhorn-divergence'] as const;
@@ -27,7 +28,9 @@ Usage: sinkflow distance --x X.npy --y Y.npy --kind ${KINDS.join('|')} [options]
   sinkhorn-divergence  S_eps = OT_eps(x, y) - 1/2 OT_eps(x, x) - 1/2 OT_eps(y, y) (cost 1/2||x-y||^2)
 
 Options:
-  --projections L      number of directions for sliced        (default 128)
+  --projections L      number of directions for sliced        (default 128; 8 L (d + 1)
+                       bytes must fit the memory budget: half of the RAM, or
+                       SINKFLOW_MEMORY_BUDGET)
   --seed S             seed of the directions                  (default 0)
   --epsilon ABS | --relative-epsilon R   for sinkhorn-divergence (default relative 0.05)
 
@@ -87,14 +90,23 @@ async function distanceOf(
       }
       return wasserstein1d({ x: x.data, y: y.data, p: 2 }).distance;
     }
-    case 'sliced':
+    case 'sliced': {
+      const projectionCount = options.integer('projections', { fallback: 128, minimum: 1 });
+      // The L x d directions and L costs (float64), and the sorted projections of both clouds.
+      requireMemory({
+        command: 'distance',
+        flag: '--projections',
+        bytes: 8 * projectionCount * (x.d + 1) + 32 * (x.n + y.n),
+        what: `--projections ${projectionCount} directions in d = ${x.d}`,
+      });
       return slicedWasserstein({
         x,
         y,
-        projectionCount: options.integer('projections', { fallback: 128, minimum: 1 }),
+        projectionCount,
         seed: options.integer('seed', { fallback: 0, minimum: 0 }),
         p: 2,
       }).distance;
+    }
     case 'bures': {
       const left = fitGaussian({ x });
       const right = fitGaussian({ x: y });

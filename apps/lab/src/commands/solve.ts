@@ -69,7 +69,9 @@ Options:
   --backend NAME           ${BACKEND_NAMES.join('|')}              (default auto)
                            auto: a short calibration picks the fastest of wasm, tfjs and
                            gpujs on this machine (the output says which and why)
-  --mode auto|dense|online keep the kernel or recompute it          (default auto)
+  --mode auto|dense|online keep the kernel or recompute it          (default auto; js refuses
+                           a dense kernel over the memory budget: half of the RAM, or
+                           SINKFLOW_MEMORY_BUDGET)
   --pca K                  project on K principal components first
   --seed S                 seed of the subsample that estimates std(C) when (n + m) d^2 is huge (default 0)
   --save-potentials DIR    write DIR/f.npy, DIR/g.npy (float64) and DIR/solve.json (with a
@@ -213,6 +215,15 @@ async function runSolve(
   const problem = await createSinkhornProblem({ ...problemOptions, ...backendOptions }).catch(
     async (error: unknown) => {
       await sharding?.close();
+      // A backend that refuses the kernel mode (the js backend's dense mode beyond its memory budget).
+      if (InvalidArgumentError.isInstance(error) && error.argumentName === 'mode') {
+        throw new InvalidArgumentError({
+          functionName: 'sinkflow solve',
+          argumentName: '--mode',
+          message: error.message.replace(/^[\w.]+: invalid argument 'mode': /, ''),
+          cause: error,
+        });
+      }
       throw error;
     },
   );

@@ -1,6 +1,16 @@
 import { sinkhornBackendProvider as gpujsBackendProvider } from '@sinkflow/backend-gpujs';
 import { sinkhornBackendProvider as tfjsBackendProvider } from '@sinkflow/backend-tfjs';
-import { jsBackendProvider, type SinkhornBackendProvider, wasmBackendProvider } from '@sinkflow/ot';
+import { createJsBackend, type SinkhornBackendProvider, wasmBackendProvider } from '@sinkflow/ot';
+import { memoryBudget } from './memory-budget.js';
+
+/**
+ * The float64 reference backend with the lab's memory budget (half of the RAM, or
+ * `SINKFLOW_MEMORY_BUDGET`): `--mode dense` beyond it is refused before the kernel is allocated.
+ */
+const labJsBackendProvider: SinkhornBackendProvider = {
+  name: 'js',
+  create: async () => createJsBackend({ memoryBudgetBytes: memoryBudget().bytes }),
+};
 
 /** The values `--backend` accepts. */
 export const BACKEND_NAMES = ['auto', 'js', 'wasm', 'gpujs', 'tfjs'] as const;
@@ -14,7 +24,7 @@ export const LAB_BACKEND_PROVIDERS: readonly SinkhornBackendProvider[] = [
   wasmBackendProvider,
   tfjsBackendProvider,
   gpujsBackendProvider,
-  jsBackendProvider,
+  labJsBackendProvider,
 ];
 
 /**
@@ -31,7 +41,7 @@ export function backendOptionsFromFlag(name: (typeof BACKEND_NAMES)[number]): {
     backend: name,
     backendProviders:
       name === 'auto'
-        ? LAB_BACKEND_PROVIDERS.filter((provider) => provider !== jsBackendProvider)
+        ? LAB_BACKEND_PROVIDERS.filter((provider) => provider !== labJsBackendProvider)
         : LAB_BACKEND_PROVIDERS,
   };
 }

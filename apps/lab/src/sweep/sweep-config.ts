@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '@sinkflow/core';
 import { parse as parseYaml } from 'yaml';
+import { checkSweepMemory } from './sweep-memory.js';
 
 /** What a sweep's runs do: solve couplings only, or train flow models. */
 export type RunKind = 'coupling' | 'train';
@@ -131,6 +132,12 @@ export function parseSweepConfig(text: string, source: string): SweepConfig {
   const options = config.options ?? {};
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     fail('options', 'must be a mapping', options);
+  checkSweepMemory({
+    kind: kind as RunKind,
+    dimensions,
+    otBatchSizes,
+    options: options as Record<string, unknown>,
+  });
   return {
     name: name as string,
     kind: kind as RunKind,
