@@ -62,6 +62,18 @@ beforeAll(async () => {
 });
 
 describe('solve exits 3 unless the result converged (--allow-unconverged: exit 0)', () => {
+  it('documents exit 3 in the --help overview and in solve --help', async () => {
+    const overview = await sinkflow('--help');
+    expect(overview.stdout).toMatch(
+      /exit codes: 0 success,\s+2 bad input .*1 internal failure, 3 a solve that did not\s+converge or diverged/s,
+    );
+    const help = await sinkflow('solve', '--help');
+    expect(help.stdout).toMatch(/--allow-unconverged/);
+    expect(help.stdout).toMatch(
+      /Exit codes: 0 converged .*; 3 not converged, diverged or target not reached/s,
+    );
+  });
+
   it('exits 3 on a solve stopped by --max-iterations, prints and records it, saves nothing', async () => {
     const result = await solve(
       '--relative-epsilon',
@@ -100,6 +112,10 @@ describe('solve exits 3 unless the result converged (--allow-unconverged: exit 0
     expect(JSON.parse(readFileSync(path('stopped-allowed/solve.json'), 'utf8')).converged).toBe(
       false,
     );
+    // sample accepts potentials saved with --allow-unconverged, with a note.
+    const sampled = await sample(path('stopped-allowed'));
+    expect(sampled.code).toBe(0);
+    expect(sampled.stderr).toMatch(/note: the potentials in .* did not converge/);
   });
 
   // wasm's float32 kernels give NaN potentials at epsilon = 1e300 (js's float64 ones do not).
@@ -189,6 +205,7 @@ describe('sample refuses potentials it cannot trust (exit 2 naming --potentials)
   it('samples from the potentials of a converged solve of the same clouds', async () => {
     const result = await sample(path('good'));
     expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
     const record = JSON.parse(readFileSync(path('good/solve.json'), 'utf8'));
     expect(record.fingerprints.x).toMatchObject({ n: 120, d: 4, dtype: 'float32' });
     expect(record.fingerprints.x.sha256).toMatch(/^[0-9a-f]{64}$/);

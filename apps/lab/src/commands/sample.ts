@@ -79,6 +79,11 @@ Example:
       outputFlag(options, 'json', 'file'),
     ]);
     const summary = await readSolveRecord('sample', '--potentials', directory);
+    if (summary.converged === false) {
+      io.stderr.write(
+        `sinkflow sample: note: the potentials in ${directory} did not converge (saved with --allow-unconverged)\n`,
+      );
+    }
     const { x, y } = await readCloudPairFlags('sample', {
       x: options.string('x'),
       y: options.string('y'),
