@@ -23,6 +23,13 @@ export interface CostStandardDeviationResult {
   readonly standardDeviation: number;
   /** `(1/(n m)) sum_ij C_ij`, over the rows used. */
   readonly mean: number;
+  /**
+   * `sqrt(tr(S_x S_y))`: the std of the doubly centred cost `C_ij - row mean_i - column mean_j +
+   * mean`, the part of C that the coupling can react to. Zero exactly when the cost is separable
+   * (`C_ij = u_i + v_j`, e.g. all points of one cloud equal): then every epsilon gives the
+   * independent coupling.
+   */
+  readonly interactionStandardDeviation: number;
   /** True when at least one cloud was subsampled (then both values are estimates). */
   readonly sampled: boolean;
   /** The number of rows of each cloud that entered the moments. */
@@ -64,7 +71,8 @@ export interface CostStandardDeviationResult {
  * const x = createPointCloud(new Float64Array([0, 1]), { d: 1 });
  * const y = createPointCloud(new Float64Array([0, 2]), { d: 1 });
  * costStandardDeviation(x, y, { cost: 'sqeuclidean' });
- * // { standardDeviation: 0.75, mean: 0.75, sampled: false, pointsUsed: { x: 2, y: 2 } }
+ * // { standardDeviation: 0.75, mean: 0.75, interactionStandardDeviation: 0.5, sampled: false,
+ * //   pointsUsed: { x: 2, y: 2 } }
  * // (the entries are 0, 2, 0.5, 0.5)
  * ```
  */
@@ -125,13 +133,14 @@ export function costStandardDeviation(
   const yRows = rowsOf(y, 1);
   const xMoments = cloudMoments(x, xRows);
   const yMoments = cloudMoments(y, yRows);
-  const { mean, variance } =
+  const { mean, variance, interactionVariance } =
     cost === 'dot'
       ? dotCostMoments(xMoments, yMoments)
       : squaredEuclideanCostMoments(xMoments, yMoments);
   return Object.freeze({
     standardDeviation: Math.sqrt(variance),
     mean,
+    interactionStandardDeviation: Math.sqrt(interactionVariance),
     sampled: xRows !== undefined || yRows !== undefined,
     pointsUsed: Object.freeze({ x: xMoments.count, y: yMoments.count }),
   });

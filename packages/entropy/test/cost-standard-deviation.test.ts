@@ -32,9 +32,15 @@ describe('costStandardDeviation against numpy.std of the materialized matrix', (
       const expected = fixture.expected[cost];
       expectClose(result.standardDeviation, expected.std, { tolerance, label: `${cost} std` });
       expectClose(result.mean, expected.mean, { tolerance, label: `${cost} mean` });
+      // tr(S_x S_y) has no cancellation; absolute floor for the separable cases (exactly 0).
+      expectClose(result.interactionStandardDeviation, expected.interactionStd, {
+        tolerance: { relative: 1e-12, absolute: 1e-12 * (1 + expected.std) },
+        label: `${cost} interaction std`,
+      });
       expect(result).toEqual({
         standardDeviation: result.standardDeviation,
         mean: result.mean,
+        interactionStandardDeviation: result.interactionStandardDeviation,
         sampled: false,
         pointsUsed: { x: fixture.n, y: fixture.m },
       });
@@ -49,6 +55,8 @@ describe('costStandardDeviation properties', () => {
     expect(costStandardDeviation(x, y, { cost: 'sqeuclidean' })).toEqual({
       standardDeviation: 0.75,
       mean: 0.75,
+      // doubly centred entries -0.5, 0.5, 0.5, -0.5
+      interactionStandardDeviation: 0.5,
       sampled: false,
       pointsUsed: { x: 2, y: 2 },
     });
@@ -102,6 +110,7 @@ describe('costStandardDeviation properties', () => {
     expect(costStandardDeviation(x, origin, { cost: 'dot' })).toEqual({
       standardDeviation: 0,
       mean: -0,
+      interactionStandardDeviation: 0,
       sampled: false,
       pointsUsed: { x: 2, y: 3 },
     });
@@ -273,5 +282,67 @@ describe('costStandardDeviation validation', () => {
         'options.seed',
       );
     }
+  });
+});
+
+describe('costStandardDeviation interactionStandardDeviation', () => {
+  it('equals the std of the doubly centred cost matrix, computed by brute force', () => {
+    const random = createRandomGenerator({ seed: 11 });
+    const n = 37;
+    const m = 23;
+    const d = 3;
+    const x = createPointCloud(
+      Float64Array.from({ length: n * d }, () => random.normal()),
+      { d },
+    );
+    const y = createPointCloud(
+      Float64Array.from({ length: m * d }, () => 3 + 2 * random.normal()),
+      { d },
+    );
+    for (const cost of ['dot', 'sqeuclidean'] as const) {
+      const entries = new Float64Array(n * m);
+      for (let i = 0; i < n; i += 1) {
+        for (let j = 0; j < m; j += 1) {
+          let value = 0;
+          for (let k = 0; k < d; k += 1) {
+            const xi = x.data[i * d + k] as number;
+            const yj = y.data[j * d + k] as number;
+            value += cost === 'dot' ? -xi * yj : 0.5 * (xi - yj) ** 2;
+          }
+          entries[i * m + j] = value;
+        }
+      }
+      const rowMean = (i: number) =>
+        entries.subarray(i * m, i * m + m).reduce((s, v) => s + v, 0) / m;
+      const columnMean = (j: number) => {
+        let sum = 0;
+        for (let i = 0; i < n; i += 1) sum += entries[i * m + j] as number;
+        return sum / n;
+      };
+      const mean = entries.reduce((s, v) => s + v, 0) / (n * m);
+      let variance = 0;
+      for (let i = 0; i < n; i += 1) {
+        for (let j = 0; j < m; j += 1) {
+          variance += ((entries[i * m + j] as number) - rowMean(i) - columnMean(j) + mean) ** 2;
+        }
+      }
+      const { interactionStandardDeviation } = costStandardDeviation(x, y, { cost });
+      expectClose([interactionStandardDeviation], [Math.sqrt(variance / (n * m))]);
+    }
+  });
+
+  it('is exactly 0 when every point of y is the same (a separable cost)', () => {
+    const random = createRandomGenerator({ seed: 12 });
+    const x = createPointCloud(
+      Float32Array.from({ length: 40 }, () => random.normal()),
+      { d: 4 },
+    );
+    const y = createPointCloud(
+      Float32Array.from({ length: 40 }, (_, k) => [0.3, -1.7, 2.1, 5][k % 4] as number),
+      { d: 4 },
+    );
+    const result = costStandardDeviation(x, y, { cost: 'dot' });
+    expect(result.interactionStandardDeviation).toBe(0);
+    expect(result.standardDeviation).toBeGreaterThan(0);
   });
 });

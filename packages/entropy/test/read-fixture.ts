@@ -8,6 +8,8 @@ export function readFixture<T>(name: string): T {
 export interface CostStatistics {
   readonly mean: number;
   readonly std: number;
+  /** std of the doubly centred matrix (row and column means removed). */
+  readonly interactionStd: number;
 }
 
 export interface CostStdCase {

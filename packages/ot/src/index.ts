@@ -83,12 +83,15 @@ export type {
   SlicedWassersteinResult,
 } from './sliced/sliced-wasserstein.js';
 export { slicedWasserstein } from './sliced/sliced-wasserstein.js';
-export { lehmannWeight } from './solver/lehmann-momentum.js';
+export type { MomentumReport } from './solver/lehmann-momentum.js';
+export { lehmannWeight, MOMENTUM_PATIENCE_CHECKS } from './solver/lehmann-momentum.js';
 export type { SinkhornProgress } from './solver/sinkhorn-loop.js';
 export type { SinkhornSolveOptions } from './solver/sinkhorn-options.js';
 export type { CouplingPotentials, SinkhornSolution } from './solver/sinkhorn-solution.js';
 export type {
   EntropySearchStep,
+  EntropySearchTotals,
   EntropySolveResult,
   SolveForEntropyOptions,
 } from './solver/solve-for-entropy.js';
+export { UnreachableEntropyError } from './solver/unreachable-entropy-error.js';

@@ -9,6 +9,11 @@ import type { CloudMoments } from './cloud-moments.js';
 export interface CostMoments {
   readonly mean: number;
   readonly variance: number;
+  /**
+   * `tr(S_x S_y)`, the variance of the doubly centred cost `C_ij - mean_i - mean_j + mean`
+   * (the same for both costs, which differ by terms of i alone and j alone).
+   */
+  readonly interactionVariance: number;
 }
 
 /**
@@ -26,7 +31,11 @@ export function dotCostMoments(x: CloudMoments, y: CloudMoments): CostMoments {
     quadraticForm(y.covariance, x.mean) +
     quadraticForm(x.covariance, y.mean) +
     frobeniusInner(x.covariance, y.covariance);
-  return { mean: -dot(x.mean, y.mean), variance: Math.max(0, variance) };
+  return {
+    mean: -dot(x.mean, y.mean),
+    variance: Math.max(0, variance),
+    interactionVariance: Math.max(0, frobeniusInner(x.covariance, y.covariance)),
+  };
 }
 
 /**
@@ -57,7 +66,11 @@ export function squaredEuclideanCostMoments(x: CloudMoments, y: CloudMoments): C
     frobeniusInner(x.covariance, y.covariance);
   const mean = 0.5 * dot(delta, delta) + 0.5 * (x.squaredNormMean + y.squaredNormMean);
   // The third-moment term may be negative; the exact total is not, so only rounding can push it below 0.
-  return { mean, variance: Math.max(0, variance) };
+  return {
+    mean,
+    variance: Math.max(0, variance),
+    interactionVariance: Math.max(0, frobeniusInner(x.covariance, y.covariance)),
+  };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -58,6 +58,11 @@ export interface Geometry {
   >;
   /** `std(C)` over all n m entries (unweighted, OTT's convention), of the chosen cost. */
   readonly costStd: number;
+  /**
+   * std of the doubly centred cost (see `costStandardDeviation`): 0 when the cost is separable and
+   * every epsilon gives the independent coupling.
+   */
+  readonly costInteractionStd: number;
   /** The PCA projection, when one was asked for. */
   readonly pca: PrincipalComponents | undefined;
 }
@@ -132,7 +137,8 @@ export function createGeometry(
   };
   const stdX: PointCloud = pca === undefined ? x : { n: x.n, d, data: xHat };
   const stdY: PointCloud = pca === undefined ? y : { n: y.n, d, data: yHat };
-  const costStd = costStandardDeviation(stdX, stdY, { cost, seed }).standardDeviation;
+  const costMoments = costStandardDeviation(stdX, stdY, { cost, seed });
+  const costStd = costMoments.standardDeviation;
   return {
     cost,
     n: x.n,
@@ -148,6 +154,7 @@ export function createGeometry(
     columnCost: costTerms[cost].column,
     costTerms,
     costStd,
+    costInteractionStd: costMoments.interactionStandardDeviation,
     pca,
   };
 }

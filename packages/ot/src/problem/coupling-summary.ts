@@ -57,8 +57,7 @@ export function summarizeCoupling({
   const transportCost = geometry.cost === 'dot' ? transportCostDot : transportCostSqEuclidean;
   const entropy =
     -(weightedSum(reducedF, rowSums) + weightedSum(reducedG, columnSums) + kernelMoment) / epsilon;
-  const sourceEntropy = geometry.uniformWeights ? Math.log(geometry.n) : shannonEntropy(geometry.a);
-  const targetEntropy = geometry.uniformWeights ? Math.log(geometry.m) : shannonEntropy(geometry.b);
+  const { sourceEntropy, targetEntropy } = marginalEntropies(geometry);
   return {
     transportCost,
     transportCostDot,
@@ -72,19 +71,44 @@ export function summarizeCoupling({
   };
 }
 
-/** E(P), or NaN when the coupling entropy is not finite (a diverged solve). */
+/**
+ * `H(a)` and `H(b)` of the geometry's weights (`log n`, `log m` when uniform).
+ *
+ * @example
+ * ```ts
+ * marginalEntropies(geometry); // { sourceEntropy: Math.log(n), targetEntropy: Math.log(m) } for uniform weights
+ * ```
+ */
+export function marginalEntropies(geometry: Geometry): {
+  readonly sourceEntropy: number;
+  readonly targetEntropy: number;
+} {
+  return geometry.uniformWeights
+    ? { sourceEntropy: Math.log(geometry.n), targetEntropy: Math.log(geometry.m) }
+    : { sourceEntropy: shannonEntropy(geometry.a), targetEntropy: shannonEntropy(geometry.b) };
+}
+
+/**
+ * E(P), or NaN when the coupling entropy is not finite (a diverged solve). `H(P)` is first
+ * projected on `[max(H(a), H(b)), H(a) + H(b)]`, the range of every coupling of `a` and `b`
+ * [cover2006elements, Thm. 2.6.6 and 2.2.1]: only rounding (cancellation in `H = -(<f, r> + <g, c> +
+ * <P, K>) / eps` when `H(a) + H(b)` is tiny, near-Dirac weights) or unmet marginals (a solve that
+ * did not converge) can put it outside, and E then stays in [0, 1].
+ */
 function safeRenormalizedEntropy(
   entropy: number,
   sourceEntropy: number,
   targetEntropy: number,
 ): number {
   if (!Number.isFinite(entropy)) return Number.NaN;
-  // Rounding can leave H(P) a hair below 0 for a (near-)deterministic coupling.
-  return renormalizedEntropy({
-    couplingEntropy: Math.max(0, entropy),
-    sourceEntropy,
-    targetEntropy,
-  });
+  const feasible = Math.min(
+    Math.max(entropy, sourceEntropy, targetEntropy),
+    sourceEntropy + targetEntropy,
+  );
+  return Math.min(
+    1,
+    Math.max(0, renormalizedEntropy({ couplingEntropy: feasible, sourceEntropy, targetEntropy })),
+  );
 }
 
 /** `sum_k values_k masses_k`, skipping zero masses (whose value may be -Infinity). */

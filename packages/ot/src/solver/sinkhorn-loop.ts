@@ -1,5 +1,5 @@
 import type { PreparedKernel } from '../backend/sinkhorn-backend.js';
-import { lehmannWeight } from './lehmann-momentum.js';
+import { MomentumController, type MomentumReport } from './lehmann-momentum.js';
 
 /** What the solver reports at every marginal-error check. */
 export interface SinkhornProgress {
@@ -35,6 +35,8 @@ export interface SinkhornLoopInput {
   readonly maxIterations: number;
   readonly innerIterations: number;
   readonly momentumStart: number;
+  /** No error check (hence no stop) before this iteration. @default 0 */
+  readonly minimumIterations?: number | undefined;
   readonly onProgress?: ((progress: SinkhornProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Maps reduced potentials to the geometry's (`f = f~ + u`) for progress reports. @default copies */
@@ -49,6 +51,7 @@ export interface SinkhornLoopResult {
   readonly errors: readonly number[];
   readonly converged: boolean;
   readonly diverged: boolean;
+  readonly momentum: MomentumReport;
 }
 
 /**
@@ -59,7 +62,8 @@ export interface SinkhornLoopResult {
  *   f~_i <- eps log a_i - eps LSE_j((g~_j + K_ij) / eps),
  *
  * with Lehmann over-relaxation `new = (1 - w) old + w update` from `momentumStart` on
- * [lehmann2022]. Every `innerIterations` iterations the column-marginal error of the current
+ * [lehmann2022] (w estimated once; abandoned, from the previous check's potentials, if the error
+ * rises: see `MomentumController`). Every `innerIterations` iterations the column-marginal error of the current
  * potentials is read off the g update for free: after an f update,
  * `(P^T 1)_j = b_j exp((g~_j - g~new_j) / eps)`, so
  * `err = sum_j b_j |exp((g~_j - g~new_j) / eps) - 1|`. The loop stops, before applying that g
@@ -84,45 +88,64 @@ export async function runSinkhornLoop(input: SinkhornLoopInput): Promise<Sinkhor
   const gUpdate = new Float64Array(g.length);
   const fUpdate = new Float64Array(f.length);
   const errors: number[] = [];
-  let momentum = 1;
-  // The error is meaningful once f~ was computed at the final epsilon (or is the initial state).
-  const firstCheck = scheduleSteps === 0 ? 0 : scheduleSteps + 1;
-  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
-    const epsilon = epsilonAt(iteration);
+  const momentum = new MomentumController({ start: momentumStart, innerIterations });
+  const columnUpdate = async (epsilon: number) => {
     await kernel.logSumExp({ side: 'columns', offsets: f, epsilon, out: gUpdate });
     for (let j = 0; j < g.length; j += 1)
       gUpdate[j] = epsilon * (logB[j] as number) - (gUpdate[j] as number);
+  };
+  // The error is meaningful once f~ was computed at the final epsilon (or is the initial state).
+  const firstCheck = Math.max(
+    scheduleSteps === 0 ? 0 : scheduleSteps + 1,
+    input.minimumIterations ?? 0,
+  );
+  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
+    const epsilon = epsilonAt(iteration);
+    await columnUpdate(epsilon);
 
     if (iteration % innerIterations === 0 && iteration >= firstCheck) {
       const error = columnMarginalError(b, g, gUpdate, epsilon);
       errors.push(error);
-      if (iteration >= momentumStart && errors.length >= 2) {
-        momentum = lehmannWeight({
-          previousError: errors[errors.length - 2] as number,
-          error,
-          innerIterations,
-        });
-      }
+      const restored = momentum.check({ iteration, errors, f, g }) === 'restored';
+      // Back at the previous check's potentials: their g update replaces the pending one.
+      if (restored) await columnUpdate(epsilon);
       const expand = input.expandPotentials ?? ((fs, gs) => ({ f: fs.slice(), g: gs.slice() }));
-      input.onProgress?.({ iteration, error, epsilon, momentum, potentials: () => expand(f, g) });
+      input.onProgress?.({
+        iteration,
+        error,
+        epsilon,
+        momentum: momentum.current,
+        potentials: () => expand(f, g),
+      });
       input.signal?.throwIfAborted();
+      const stop = (converged: boolean): SinkhornLoopResult => ({
+        iterations: iteration,
+        errors,
+        converged,
+        diverged: !converged,
+        momentum: momentum.report(),
+      });
       // At iteration 0 the potentials are the initial guess, which may be far off (an overflowing
       // error there is not a divergence): only a warm start's convergence is decided there.
-      if (!Number.isFinite(error) && iteration > 0)
-        return { iterations: iteration, errors, converged: false, diverged: true };
-      if (error < threshold)
-        return { iterations: iteration, errors, converged: true, diverged: false };
+      if (!restored && !Number.isFinite(error) && iteration > 0) return stop(false);
+      if (!restored && error < threshold) return stop(true);
     }
-    relax(g, gUpdate, momentum);
+    relax(g, gUpdate, momentum.current);
 
     await kernel.logSumExp({ side: 'rows', offsets: g, epsilon, out: fUpdate });
     for (let i = 0; i < f.length; i += 1)
       fUpdate[i] = epsilon * (logA[i] as number) - (fUpdate[i] as number);
-    relax(f, fUpdate, momentum);
+    relax(f, fUpdate, momentum.current);
   }
   const diverged =
     !f.every((value) => !Number.isNaN(value)) || !g.every((value) => !Number.isNaN(value));
-  return { iterations: maxIterations, errors, converged: false, diverged };
+  return {
+    iterations: maxIterations,
+    errors,
+    converged: false,
+    diverged,
+    momentum: momentum.report(),
+  };
 }
 
 /** `sum_j b_j |exp((g_j - g'_j) / eps) - 1|` over the columns with positive mass. */

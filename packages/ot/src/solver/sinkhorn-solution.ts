@@ -1,6 +1,7 @@
 import type { KernelMode } from '../backend/sinkhorn-backend.js';
 import type { Cost } from '../geometry/point-cloud-geometry.js';
 import type { CouplingSummary } from '../problem/coupling-summary.js';
+import type { MomentumReport } from './lehmann-momentum.js';
 
 /**
  * Dual potentials with the epsilon they belong to: they define the coupling
@@ -27,10 +28,16 @@ export interface SinkhornSolution extends CouplingPotentials, CouplingSummary {
   readonly iterations: number;
   /** The column-marginal errors measured every `innerIterations` iterations. */
   readonly errors: readonly number[];
-  /** True when the marginal error fell below `threshold`. */
+  /**
+   * True when both marginal errors `||P^T 1 - b||_1` and `||P 1 - a||_1`, recomputed in float64
+   * by the final statistics pass, are below `threshold` (not merely the loop's running estimate),
+   * and nothing diverged.
+   */
   readonly converged: boolean;
-  /** True when the iterations produced NaN / infinite values. */
+  /** True when the iterations produced NaN / infinite errors or potentials (try a larger epsilon). */
   readonly diverged: boolean;
+  /** What Lehmann momentum did: the weight, when it started, and whether it was abandoned. */
+  readonly momentum: MomentumReport;
   /** `eps / std(C)`. */
   readonly relativeEpsilon: number;
   /** `std(C)` over all pairs (unweighted), the scale of relative epsilons. */

@@ -1,9 +1,11 @@
 import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
 import { relativeEpsilon } from '@sinkflow/entropy';
 import type { PreparedProblem } from '../problem/prepared-problem.js';
+import { reachableEntropyRange } from './reachable-entropy-range.js';
 import type { SinkhornSolveOptions } from './sinkhorn-options.js';
 import type { SinkhornSolution } from './sinkhorn-solution.js';
 import { solvePrepared } from './solve-prepared.js';
+import { UnreachableEntropyError } from './unreachable-entropy-error.js';
 
 /** Options of an entropy-targeted solve: the target, the search, and the per-solve options. */
 export interface SolveForEntropyOptions
@@ -14,7 +16,7 @@ export interface SolveForEntropyOptions
   readonly tolerance?: number;
   /** The relative epsilon of the first solve. @default 0.05 */
   readonly initialRelativeEpsilon?: number;
-  /** Give up after this many solves (returns the closest, `reached: false`). @default 30 */
+  /** Give up after this many solves (returns the closest converged, `reached: false`). @default 30 */
   readonly maxSolves?: number;
 }
 
@@ -26,16 +28,34 @@ export interface EntropySearchStep {
   readonly converged: boolean;
 }
 
+/** The whole cost of an entropy search. */
+export interface EntropySearchTotals {
+  /** Solves run. */
+  readonly solves: number;
+  /** Sinkhorn iterations over all solves. */
+  readonly iterations: number;
+  /** Wall-clock seconds of the whole search (every solve and its statistics pass). */
+  readonly seconds: number;
+}
+
 /** The result of an entropy-targeted solve. */
 export interface EntropySolveResult {
-  /** The solve whose E is closest to the target (the last one when `reached`). */
+  /**
+   * The converged solve whose E is closest to the target (the last one when `reached`). When no
+   * solve converged, the last solve that did not diverge, with `converged: false` (and `reached`
+   * false): a non-converged candidate is never preferred to a converged one.
+   */
   readonly solution: SinkhornSolution;
-  /** True when `|E - target| <= tolerance`. */
+  /** True when `solution` converged and `|E - target| <= tolerance`. */
   readonly reached: boolean;
   /** The target asked for. */
   readonly targetEntropy: number;
+  /** The renormalized entropies couplings of this problem can have (see {@link UnreachableEntropyError}). */
+  readonly range: { readonly min: number; readonly max: number };
   /** Every solve, in order. */
   readonly steps: readonly EntropySearchStep[];
+  /** Solves, iterations and seconds of the whole search. */
+  readonly search: EntropySearchTotals;
 }
 
 /**
@@ -43,7 +63,9 @@ export interface EntropySolveResult {
  * [klein2025]: E grows monotonically with epsilon (from 0 for the OT permutation to 1 for the
  * independent coupling), so the search brackets `log(relative epsilon)` by factors of 4, then
  * refines by the Illinois variant of regula falsi on `(log r, E)`, warm-starting every solve from
- * the potentials of the previous one.
+ * the potentials of the previous one. A solve that did not converge (or diverged) counts as E below
+ * the target (epsilon too small) and is never kept as the answer. Targets outside the reachable
+ * range throw {@link UnreachableEntropyError} before any solve.
  */
 export async function solveForEntropyPrepared(
   problem: PreparedProblem,
@@ -72,43 +94,60 @@ export async function solveForEntropyPrepared(
   });
   requireInteger(maxSolves, { functionName, argumentName: 'maxSolves', minimum: 1 });
 
+  const started = performance.now();
+  const range = reachableEntropyRange(problem);
+  if (!(targetEntropy >= range.min.value && targetEntropy < range.max.value)) {
+    const tooLow = targetEntropy < range.min.value;
+    throw new UnreachableEntropyError({
+      functionName,
+      targetEntropy,
+      range: { min: range.min.value, max: range.max.value },
+      reason: tooLow ? range.min.reason : range.max.reason,
+    });
+  }
+
   const steps: EntropySearchStep[] = [];
   let best: SinkhornSolution | undefined;
-  let previous: SinkhornSolution | undefined;
+  let lastUsable: SinkhornSolution | undefined;
+  let last: SinkhornSolution | undefined;
+  let iterations = 0;
+  const distance = (solution: SinkhornSolution) =>
+    Math.abs(solution.renormalizedEntropy - targetEntropy);
   const evaluate = async (logRelative: number): Promise<number> => {
     const solution = await solvePrepared(
       problem,
       {
         ...solveOptions,
         epsilon: relativeEpsilon(Math.exp(logRelative)),
-        initialPotentials: previous,
+        initialPotentials: lastUsable,
       },
       functionName,
     );
-    previous = solution.diverged ? previous : solution;
+    iterations += solution.iterations;
+    last = solution;
+    if (!solution.diverged) lastUsable = solution;
     steps.push({
       relativeEpsilon: solution.relativeEpsilon,
       renormalizedEntropy: solution.renormalizedEntropy,
       iterations: solution.iterations,
       converged: solution.converged,
     });
-    const gap = solution.renormalizedEntropy - targetEntropy;
-    if (
-      best === undefined ||
-      !(Math.abs(best.renormalizedEntropy - targetEntropy) <= Math.abs(gap))
-    )
-      best = solution;
-    // A diverged solve (epsilon too small) counts as E below the target.
-    return Number.isFinite(gap) ? gap : -targetEntropy;
+    if (!solution.converged) return -targetEntropy;
+    if (best === undefined || distance(solution) < distance(best)) best = solution;
+    return solution.renormalizedEntropy - targetEntropy;
   };
-  const done = () =>
-    best !== undefined && Math.abs(best.renormalizedEntropy - targetEntropy) <= tolerance;
-  const result = (): EntropySolveResult => ({
-    solution: best as SinkhornSolution,
-    reached: done(),
-    targetEntropy,
-    steps,
-  });
+  const done = () => best !== undefined && distance(best) <= tolerance;
+  const result = (): EntropySolveResult => {
+    return {
+      // Every solve ran at least once, so `last` is set; it is kept only when all diverged.
+      solution: (best ?? lastUsable ?? last) as SinkhornSolution,
+      reached: done(),
+      targetEntropy,
+      range: { min: range.min.value, max: range.max.value },
+      steps,
+      search: { solves: steps.length, iterations, seconds: (performance.now() - started) / 1000 },
+    };
+  };
 
   // Bracket: [low, high] in log relative epsilon with gap(low) < 0 < gap(high).
   let low = Math.log(initialRelativeEpsilon);

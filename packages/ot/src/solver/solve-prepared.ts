@@ -11,9 +11,16 @@ import {
   type PreparedProblem,
   reducePotentials,
 } from '../problem/prepared-problem.js';
-import { runSinkhornLoop } from './sinkhorn-loop.js';
+import { runSinkhornLoop, type SinkhornProgress } from './sinkhorn-loop.js';
 import type { SinkhornSolveOptions } from './sinkhorn-options.js';
 import type { SinkhornSolution } from './sinkhorn-solution.js';
+
+/** How many times a solve whose loop estimate passed, but whose exact error did not, iterates on. */
+const MAX_POLISH_ROUNDS = 3;
+
+/** A potential is usable unless NaN or +Infinity (-Infinity is the potential of zero mass). */
+const notNaNOrPlusInfinity = (value: number): boolean =>
+  !Number.isNaN(value) && value !== Number.POSITIVE_INFINITY;
 
 /**
  * @internal Solves entropic OT on a prepared problem: resolves epsilon against `std(C)`, runs
@@ -89,12 +96,12 @@ export async function solvePrepared(
         );
   const logA = geometry.a.map(Math.log);
   const logB = geometry.b.map(Math.log);
-  const loop = await runSinkhornLoop({
+  const loopInput = {
     kernel,
     logA,
     logB,
     b: geometry.b,
-    epsilonAt: (step) =>
+    epsilonAt: (step: number) =>
       step >= scheduleSteps ? target : resolveEpsilon(epsilon, { costStd, step }),
     scheduleSteps,
     f: reduced.f,
@@ -105,20 +112,61 @@ export async function solvePrepared(
     momentumStart,
     onProgress,
     signal,
-    expandPotentials: (reducedF, reducedG) => expandPotentials(problem, reducedF, reducedG),
-  });
-  const statistics = await kernel.statistics({
-    rowPotentials: reduced.f,
-    columnPotentials: reduced.g,
-    epsilon: target,
-  });
-  const summary = summarizeCoupling({
-    geometry,
-    statistics,
-    reducedF: reduced.f,
-    reducedG: reduced.g,
-    epsilon: target,
-  });
+    expandPotentials: (reducedF: Float64Array, reducedG: Float64Array) =>
+      expandPotentials(problem, reducedF, reducedG),
+  };
+  const loop = await runSinkhornLoop(loopInput);
+  let { iterations, converged } = loop;
+  const errors = [...loop.errors];
+  const summarize = async () =>
+    summarizeCoupling({
+      geometry,
+      statistics: await kernel.statistics({
+        rowPotentials: reduced.f,
+        columnPotentials: reduced.g,
+        epsilon: target,
+      }),
+      reducedF: reduced.f,
+      reducedG: reduced.g,
+      epsilon: target,
+    });
+  let summary = await summarize();
+  // `converged` is decided by both marginal errors recomputed in float64 by the statistics pass,
+  // not by the loop's running estimate (float32 kernels can stop a hair early): when they
+  // disagree, iterate on (no momentum) with the loop's threshold scaled down, a few times at most.
+  for (let polish = 0; polish < MAX_POLISH_ROUNDS && converged; polish += 1) {
+    const exactError = Math.max(summary.marginalError, summary.rowMarginalError);
+    if (exactError < threshold || !Number.isFinite(exactError) || iterations >= maxIterations)
+      break;
+    const more = await runSinkhornLoop({
+      ...loopInput,
+      epsilonAt: () => target,
+      scheduleSteps: 0,
+      threshold: threshold * Math.min(0.5, threshold / exactError),
+      maxIterations: maxIterations - iterations,
+      momentumStart: Number.POSITIVE_INFINITY,
+      // At least one plain iteration: the row error (left by a relaxed f update) needs one.
+      minimumIterations: 1,
+      onProgress:
+        onProgress === undefined
+          ? undefined
+          : (progress: SinkhornProgress) =>
+              onProgress({ ...progress, iteration: progress.iteration + iterations }),
+    });
+    iterations += more.iterations;
+    errors.push(...more.errors);
+    converged = more.converged;
+    summary = await summarize();
+  }
+  const exactlyConverged =
+    converged && summary.marginalError < threshold && summary.rowMarginalError < threshold;
+  const finitePotentials =
+    reduced.f.every(notNaNOrPlusInfinity) && reduced.g.every(notNaNOrPlusInfinity);
+  const diverged =
+    loop.diverged ||
+    !finitePotentials ||
+    !Number.isFinite(summary.marginalError) ||
+    !Number.isFinite(summary.rowMarginalError);
   const { f, g } = expandPotentials(problem, reduced.f, reduced.g);
   return {
     ...summary,
@@ -128,10 +176,11 @@ export async function solvePrepared(
     relativeEpsilon: target / costStd,
     costStd,
     cost: geometry.cost,
-    iterations: loop.iterations,
-    errors: loop.errors,
-    converged: loop.converged,
-    diverged: loop.diverged || !Number.isFinite(summary.marginalError),
+    iterations,
+    errors,
+    converged: exactlyConverged && !diverged,
+    diverged,
+    momentum: loop.momentum,
     seconds: (performance.now() - started) / 1000,
     backend: problem.backendName,
     mode: problem.mode,

@@ -71,6 +71,9 @@ export function sideLayout(context: KernelContext, side: KernelSide): SideLayout
 export const tileIndex = (d: number): number =>
   d <= KERNEL_CONSTANTS.unrolledDimensions ? d - 1 : KERNEL_CONSTANTS.unrolledDimensions;
 
+/** Above this epsilon the float32 copy of the clamp -2^30 / s = -2^30 eps / log2(e) overflows. */
+const LARGEST_EPSILON = 2 ** 96;
+
 /** The offsets of a soft-max pass, shifted and clamped for the kernels. @internal */
 export interface ShiftedOffsets {
   /** max_j h_j (finite). */
@@ -88,7 +91,8 @@ export interface ShiftedOffsets {
  * when the pass has a trivial answer: `NaN` (an offset is NaN or +inf) or `-inf` (all are -inf).
  *
  * @throws {@link InvalidArgumentError} naming `epsilon` when eps is so small against the kernel
- * bound ||x|| ||y|| that the exponents leave the exactly representable range (|K| s >= 2^49).
+ * bound ||x|| ||y|| that the kernels' 32-bit range reduction would wrap (|K| s >= 2^29), or so
+ * large (above 2^96) that the float32 offsets overflow.
  * @example
  * ```ts
  * const shifted = writeShiftedOffsets(context, g, plan.mPad, 0.05, 'logSumExp'); // { top, scale }
@@ -113,11 +117,23 @@ export function writeShiftedOffsets(
   if (top === Number.NEGATIVE_INFINITY) return '-inf';
   const scale = Math.LOG2E / epsilon;
   const { plan, clouds } = context;
-  if (clouds.maximumNormX * clouds.maximumNormY * scale >= 2 ** 49) {
+  const kernelBound = clouds.maximumNormX * clouds.maximumNormY;
+  if (kernelBound * scale >= 2 ** 29) {
+    // Exponents w - Ms = (h' + K) s - Ms reach -(2^30 + 2 |K|max s); the magic-number range
+    // reduction reads their integer part from 32 bits, so 2 |K|max s must stay below 2^30.
+    const smallest = (kernelBound * Math.LOG2E) / 2 ** 29;
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'epsilon',
-      message: `is too small for the data (max ||x|| ||y|| / epsilon must stay below 2^48)`,
+      message: `is below the smallest epsilon the wasm kernels resolve for these clouds (${smallest.toPrecision(3)} = max ||x|| ||y|| log2(e) / 2^29); use a larger epsilon, or the float64 'js' backend`,
+      value: epsilon,
+    });
+  }
+  if (epsilon > LARGEST_EPSILON) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'epsilon',
+      message: `is above the largest epsilon the wasm kernels represent (2^96 = 7.9e28: the clamped offsets -2^30 eps / log2(e) must stay finite in float32); the coupling is the independent one to float64 precision long before: use a smaller epsilon, or the float64 'js' backend`,
       value: epsilon,
     });
   }
