@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+
 /** Nesting limit of the header literal: real headers nest 3 deep (structured dtypes). */
 const maximumDepth = 32;
 
@@ -67,7 +69,7 @@ export function formatPythonLiteral(value: PythonLiteral): string {
  * value itself, as in Python. Nesting deeper than 32 levels is refused (real headers nest 3 deep).
  * Unlike NumPy's `safe_eval`, nothing is evaluated.
  *
- * @throws `Error` saying what was expected at which character.
+ * @throws {@link InvalidArgumentError} saying what was expected at which character.
  * @example
  * ```ts
  * parsePythonLiteral("{'shape': (3,)}");
@@ -77,12 +79,22 @@ export function formatPythonLiteral(value: PythonLiteral): string {
 export function parsePythonLiteral(text: string): PythonLiteral {
   let position = 0;
   const error = (expected: string): Error =>
-    new Error(`expected ${expected} at character ${position}`);
+    new InvalidArgumentError({
+      functionName: 'parsePythonLiteral',
+      argumentName: 'text',
+      message: `expected ${expected} at character ${position}`,
+    });
   const skipSpace = (): void => {
     while (position < text.length && ' \t\n\r'.includes(text[position] as string)) position += 1;
   };
   const parseValue = (depth: number): PythonLiteral => {
-    if (depth > maximumDepth) throw new Error(`nested deeper than ${maximumDepth} levels`);
+    if (depth > maximumDepth) {
+      throw new InvalidArgumentError({
+        functionName: 'parsePythonLiteral',
+        argumentName: 'text',
+        message: `nested deeper than ${maximumDepth} levels`,
+      });
+    }
     skipSpace();
     const rest = text.slice(position, position + 6);
     const word = /^(True|False|None)\b/.exec(rest)?.[1];

@@ -1,3 +1,6 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { CheckFailedError } from './check-failed-error.js';
+
 /** The floating-point format a computation ran in. */
 export type Precision = 'float32' | 'float64';
 
@@ -76,9 +79,11 @@ export function compareClose(
   const actualValues = typeof actual === 'number' ? [actual] : actual;
   const expectedValues = typeof expected === 'number' ? [expected] : expected;
   if (actualValues.length !== expectedValues.length) {
-    throw new Error(
-      `compareClose: length mismatch (actual ${actualValues.length}, expected ${expectedValues.length})`,
-    );
+    throw new InvalidArgumentError({
+      functionName: 'compareClose',
+      argumentName: 'expected',
+      message: `length mismatch (actual ${actualValues.length}, expected ${expectedValues.length})`,
+    });
   }
   const { relative, absolute } = toleranceFor(precision, tolerance);
   let failures = 0;
@@ -105,7 +110,7 @@ export function compareClose(
 }
 
 /**
- * Throws an `Error` describing the worst entry (index, actual, expected, delta, allowed) when
+ * Throws a {@link CheckFailedError} describing the worst entry (index, actual, expected, delta, allowed) when
  * {@link compareClose} fails; works with any test runner.
  *
  * @example
@@ -126,8 +131,10 @@ export function assertClose(
   if (comparison.ok) return;
   const { worst, failures, count } = comparison;
   const label = options.label === undefined ? '' : `${options.label}: `;
-  throw new Error(
-    `${label}${failures} of ${count} entries not close (${options.precision ?? 'float64'}); worst at index ` +
+  throw new CheckFailedError({
+    check: 'assertClose',
+    message:
+      `${label}${failures} of ${count} entries not close (${options.precision ?? 'float64'}); worst at index ` +
       `${worst?.index}: actual ${worst?.actual}, expected ${worst?.expected}, |delta| ${worst?.delta} > allowed ${worst?.allowed}`,
-  );
+  });
 }
