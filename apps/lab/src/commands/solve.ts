@@ -15,18 +15,14 @@ import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-f
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
-import {
-  formatShardingLine,
-  SHARDING_FLAGS,
-  SHARDING_HELP,
-  shardingFromFlags,
-} from '../io/sharding-flags.js';
+import { SHARDING_FLAGS, SHARDING_HELP, shardingFromFlags } from '../io/sharding-flags.js';
 import {
   potentialsAreFinite,
   type SearchReport,
   type SolveSummary,
   summarizeSolve,
 } from '../io/solve-record.js';
+import { formatSolveSummary } from '../io/solve-summary-text.js';
 
 const flags = {
   x: 'string',
@@ -105,7 +101,7 @@ Examples:
     else if (directory !== undefined) await savePotentials(directory, solution, summary);
     const json = options.optionalString('json');
     if (json !== undefined) await writeJsonFile(json, summary);
-    io.stdout.write(formatSummary(summary));
+    io.stdout.write(formatSolveSummary(summary));
     if (!allowed) {
       throw new NotConvergedError(
         `${failure}${notSaved === undefined ? '' : `; ${notSaved}`} (exit 3; --allow-unconverged accepts the result)`,
@@ -215,16 +211,7 @@ async function runSolve(
   const problem = await createSinkhornProblem({ ...problemOptions, ...backendOptions }).catch(
     async (error: unknown) => {
       await sharding?.close();
-      // A backend that refuses the kernel mode (the js backend's dense mode beyond its memory budget).
-      if (InvalidArgumentError.isInstance(error) && error.argumentName === 'mode') {
-        throw new InvalidArgumentError({
-          functionName: 'sinkflow solve',
-          argumentName: '--mode',
-          message: error.message.replace(/^[\w.]+: invalid argument 'mode': /, ''),
-          cause: error,
-        });
-      }
-      throw error;
+      throw asFlagError(error, options);
     },
   );
   const progress = createProgress(io, {
@@ -245,6 +232,8 @@ async function runSolve(
       solution = result.solution;
       search = searchReportOf(result, (performance.now() - started) / 1000);
     }
+  } catch (error) {
+    throw asFlagError(error, options);
   } finally {
     progress.stop();
     try {
@@ -263,6 +252,30 @@ async function runSolve(
     fingerprints: { x: fingerprintCloud(x), y: fingerprintCloud(y) },
   });
   return { summary, solution };
+}
+
+/**
+ * A backend's refusal of the kernel `mode` (the js backend's dense mode beyond its memory budget)
+ * or of the `epsilon` (wasm's float32 kernels outside their range) as an error naming the flag
+ * that set it; any other error unchanged.
+ */
+function asFlagError(error: unknown, options: Flags): unknown {
+  if (!InvalidArgumentError.isInstance(error)) return error;
+  const flag =
+    error.argumentName === 'mode'
+      ? '--mode'
+      : error.argumentName === 'epsilon'
+        ? (['--epsilon', '--relative-epsilon', '--target-entropy'].find((name) =>
+            options.has(name.slice(2)),
+          ) ?? '--relative-epsilon')
+        : undefined;
+  if (flag === undefined) return error;
+  return new InvalidArgumentError({
+    functionName: 'sinkflow solve',
+    argumentName: flag,
+    message: error.message.replace(/^[\w.]+: invalid argument '\w+': /, ''),
+    cause: error,
+  });
 }
 
 /**
@@ -337,44 +350,4 @@ function positive(options: Flags, name: string, fallback?: number): number {
       value,
     });
   return value;
-}
-
-function formatSummary(summary: SolveSummary): string {
-  const number = (value: number | null, format: (value: number) => string) =>
-    value === null ? 'not finite' : format(value);
-  const status = summary.diverged ? 'DIVERGED' : summary.converged ? 'converged' : 'NOT converged';
-  const search = summary.search;
-  const rows: Array<[string, string]> = [
-    ['problem', `n = ${summary.n}, m = ${summary.m}, d = ${summary.d}, cost ${summary.cost}`],
-    [
-      'epsilon',
-      `${summary.epsilon.toPrecision(4)} (relative ${summary.relativeEpsilon.toPrecision(4)}, std(C) ${summary.costStd.toPrecision(4)})`,
-    ],
-    [
-      'status',
-      `${status} after ${summary.iterations} iterations, marginal error ${number(summary.marginalError, (value) => value.toExponential(2))}`,
-    ],
-    [
-      'transport cost',
-      `${number(summary.transportCost, (value) => value.toPrecision(6))} (1/2||x-y||^2: ${number(summary.transportCostSqEuclidean, (value) => value.toPrecision(6))})`,
-    ],
-    ['renormalized entropy', number(summary.renormalizedEntropy, (value) => value.toFixed(4))],
-    ...(search === null
-      ? []
-      : [
-          [
-            'entropy search',
-            `target ${summary.targetEntropy} ${search.reached ? 'reached' : 'NOT reached'}: ${search.solves} solves, ${search.iterations} iterations in all`,
-          ] as [string, string],
-        ]),
-    [
-      'time',
-      `${summary.seconds.toFixed(2)} s on ${summary.backend} (${summary.mode})${search === null ? '' : ', the whole search'}`,
-    ],
-    ['backend', summary.backendReason],
-    ...(summary.sharding === null
-      ? []
-      : [['sharded', formatShardingLine(summary.sharding)] as [string, string]]),
-  ];
-  return `${rows.map(([key, value]) => `${key.padEnd(22)}${value}`).join('\n')}\n`;
 }
