@@ -1,3 +1,4 @@
+import { InternalError } from '@sinkflow/core';
 import { createBlockSearch } from './block-search-pivot.js';
 
 /** @internal How the network simplex ended. */
@@ -266,7 +267,9 @@ export function networkSimplex({
   /** One pivot on inArc (which must have a negative reduced cost). */
   const pivot = (): void => {
     findJoinNode();
-    if (!findLeavingArc()) throw new Error('networkSimplex: unbounded cycle (internal error)');
+    if (!findLeavingArc()) {
+      throw new InternalError({ where: 'networkSimplex', message: 'unbounded cycle' });
+    }
     changeFlow();
     updateTreeStructure();
     updatePotential();

@@ -1,5 +1,5 @@
 import { counterGumbel, createRandomGenerator } from '@sinkflow/core';
-import { assertClose } from '@sinkflow/core/testing';
+import { assertClose, CheckFailedError } from '@sinkflow/core/testing';
 import type {
   KernelMode,
   KernelProblem,
@@ -133,7 +133,10 @@ async function withKernel(
   const kernel = await backend.prepare(problem);
   try {
     if (kernel.mode !== problem.mode)
-      throw new Error(`prepared mode ${kernel.mode}, asked ${problem.mode}`);
+      throw new CheckFailedError({
+        check: 'backend conformance',
+        message: `prepared mode ${kernel.mode}, asked ${problem.mode}`,
+      });
     await use(kernel);
   } finally {
     await kernel.dispose();
@@ -248,11 +251,15 @@ async function checkSampling(backend: SinkhornBackend, shape: Shape): Promise<vo
       for (let j = 0; j < m; j += 1) best = Math.max(best, score(j));
       const chosen = out[s] as number;
       if (!(chosen >= 0 && chosen < m))
-        throw new Error(`${backend.name} sampleColumns: sample ${s} has column ${chosen}`);
+        throw new CheckFailedError({
+          check: 'backend conformance',
+          message: `${backend.name} sampleColumns: sample ${s} has column ${chosen}`,
+        });
       if (score(chosen) < best - LSE_TOLERANCE.absolute / EPSILON) {
-        throw new Error(
-          `${backend.name} sampleColumns: sample ${s} (row ${i}) chose column ${chosen} with score ${score(chosen)}, best ${best}`,
-        );
+        throw new CheckFailedError({
+          check: 'backend conformance',
+          message: `${backend.name} sampleColumns: sample ${s} (row ${i}) chose column ${chosen} with score ${score(chosen)}, best ${best}`,
+        });
       }
     }
   });
@@ -333,7 +340,10 @@ async function checkInfiniteOffsets(backend: SinkhornBackend): Promise<void> {
       out: allInfinite,
     });
     if (!allInfinite.every((value) => value === Number.NEGATIVE_INFINITY)) {
-      throw new Error(`${backend.name}: an all -Infinity column gave ${Array.from(allInfinite)}`);
+      throw new CheckFailedError({
+        check: 'backend conformance',
+        message: `${backend.name}: an all -Infinity column gave ${Array.from(allInfinite)}`,
+      });
     }
   });
 }
@@ -370,5 +380,10 @@ async function checkDispose(backend: SinkhornBackend): Promise<void> {
   } catch {
     rejected = true;
   }
-  if (!rejected) throw new Error(`${backend.name}: a disposed kernel accepted a request`);
+  if (!rejected) {
+    throw new CheckFailedError({
+      check: 'backend conformance',
+      message: `${backend.name}: a disposed kernel accepted a request`,
+    });
+  }
 }

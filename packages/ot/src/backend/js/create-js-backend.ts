@@ -1,4 +1,4 @@
-import { fillCounterGumbelRow, InvalidArgumentError } from '@sinkflow/core';
+import { DisposedError, fillCounterGumbelRow, InvalidArgumentError } from '@sinkflow/core';
 import { checkKernelProblem, checkRequestLengths } from '../check-requests.js';
 import type {
   ConditionalExpectationRequest,
@@ -72,7 +72,8 @@ function prepareJsKernel(problem: KernelProblem): PreparedKernel {
   const scratch = new Float64Array(Math.max(n, m));
   const use = (side: 'rows' | 'columns'): KernelRows => {
     const kernel = side === 'rows' ? rows : columns;
-    if (kernel === undefined) throw new Error('createJsBackend: the kernel was disposed');
+    if (kernel === undefined)
+      throw new DisposedError({ functionName: 'createJsBackend', resource: 'kernel' });
     return kernel;
   };
 

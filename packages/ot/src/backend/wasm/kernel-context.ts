@@ -1,3 +1,4 @@
+import { BackendUnavailableError, DisposedError } from '@sinkflow/core';
 import type { KernelMode } from '../sinkhorn-backend.js';
 import type { KernelExports } from './compile-kernels.js';
 import type { CloudSummary } from './load-clouds.js';
@@ -69,7 +70,11 @@ export class KernelContext {
 
   private live(method: string): { readonly memory: WasmMemory; readonly main: KernelExports } {
     if (this.resources === undefined) {
-      throw new Error(`createWasmBackend: ${method} called on a disposed kernel`);
+      throw new DisposedError({
+        functionName: 'createWasmBackend',
+        resource: 'kernel',
+        operation: method,
+      });
     }
     return this.resources;
   }
@@ -89,7 +94,10 @@ export class KernelContext {
     const { memory } = this.live('reserve');
     const current = memory.buffer.byteLength / PAGE_BYTES;
     if (needed > MAXIMUM_PAGES)
-      throw new RangeError(`wasm backend: a request needs ${top} bytes of memory, more than 4 GiB`);
+      throw new BackendUnavailableError({
+        backend: 'wasm',
+        message: `a request needs ${top} bytes of memory, more than the 4 GiB of a wasm32 memory`,
+      });
     if (needed > current) memory.grow(needed - current);
     return offsets;
   }

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { InternalError } from '@sinkflow/core';
 import type { KernelExports } from './compile-kernels.js';
 import type { WasmMemory, WasmModule } from './webassembly-api.js';
 import {
@@ -117,7 +118,10 @@ export class ThreadPool {
    */
   run(kernel: number, main: KernelExports, operation: Operation, args: readonly number[]): void {
     if (this.failure !== undefined)
-      throw new Error(`wasm backend: a worker failed: ${this.failure}`);
+      throw new InternalError({
+        where: 'wasm backend',
+        message: `a worker failed: ${this.failure}`,
+      });
     this.dispatch(OPERATIONS.indexOf(operation), kernel, args);
     try {
       callExport(main, operation, args, 0);
@@ -145,7 +149,7 @@ export class ThreadPool {
   private dispatch(operation: number, kernel: number, args: readonly number[]): void {
     const control = this.control;
     if (args.length > MAXIMUM_ARGUMENTS)
-      throw new Error(`wasm backend: ${args.length} job arguments`);
+      throw new InternalError({ where: 'wasm backend', message: `${args.length} job arguments` });
     this.arguments.set(args);
     control[CONTROL.operation] = operation;
     control[CONTROL.kernel] = kernel;
@@ -175,7 +179,10 @@ export class ThreadPool {
     if (failed === 0) return;
     const end = this.errorText.indexOf(0);
     const text = new TextDecoder().decode(this.errorText.slice(0, end < 0 ? undefined : end));
-    throw new Error(`wasm backend: worker ${failed - 1} failed in ${operation}: ${text}`);
+    throw new InternalError({
+      where: 'wasm backend',
+      message: `worker ${failed - 1} failed in ${operation}: ${text}`,
+    });
   }
 }
 
@@ -195,6 +202,11 @@ export function callExport(
   tid: number,
 ): void {
   const run = exports[operation];
-  if (run === undefined) throw new Error(`wasm backend: missing kernel export ${operation}`);
+  if (run === undefined) {
+    throw new InternalError({
+      where: 'wasm backend',
+      message: `missing kernel export ${operation}`,
+    });
+  }
   run(...args, tid);
 }
