@@ -6,6 +6,8 @@ import { LAB_BACKEND_PROVIDERS } from '../src/io/backend-flag.js';
 
 // Issue 9: the engine's results are the same in E and cost across backends, within float32
 // tolerance (every backend but js forms K_ij in float32; see each package's README).
+// The threshold is 1e-5: at 1e-6 the float32 tfjs online kernel cannot bring the exact float64
+// marginal error below it, and converged (decided from the exact errors) is then false.
 describe('every backend the lab can run reaches the same coupling', () => {
   it('gives the float64 reference E and costs within float32 tolerance (n = m = 200, d = 8)', async () => {
     const random = createRandomGenerator({ seed: 3 });
@@ -30,7 +32,7 @@ describe('every backend the lab can run reaches the same coupling', () => {
         try {
           solutions.set(
             `${provider.name} ${mode}`,
-            await problem.solve({ epsilon: relativeEpsilon(0.05), threshold: 1e-6 }),
+            await problem.solve({ epsilon: relativeEpsilon(0.05), threshold: 1e-5 }),
           );
         } finally {
           await problem.dispose();

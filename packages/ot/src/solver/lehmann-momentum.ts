@@ -37,17 +37,19 @@ export function lehmannWeight({
 
 /** What happened to Lehmann momentum during a solve (part of every {@link SinkhornSolution}). */
 export interface MomentumReport {
-  /** The weight w estimated once when momentum started; 1 when it never started. */
+  /** The weight w of the last attempt (estimated once when it started); 1 when none started. */
   readonly weight: number;
-  /** The iteration from which w was applied, or null when momentum never ran. */
+  /** The iteration from which the last attempt applied w, or null when momentum never ran. */
   readonly startedAt: number | null;
   /**
-   * The iteration at which momentum was abandoned (the error stopped being finite, or made no
-   * progress for {@link MOMENTUM_PATIENCE_CHECKS} checks): the solver then went back to the
-   * potentials of the lowest error and continued with w = 1. Null when it never happened.
+   * The iteration at which the last attempt was abandoned (the error stopped being finite, or made
+   * no new low for {@link MOMENTUM_PATIENCE_CHECKS} checks): the solver then went back to the
+   * potentials of the lowest error and continued with w = 1. Null when it ran to the end.
    */
   readonly abandonedAt: number | null;
-  /** One sentence on what happened, or null when momentum ran (or was off) without incident. */
+  /** How many times momentum started (a later attempt follows each abandonment, see below). */
+  readonly attempts: number;
+  /** What happened, one sentence per abandoned attempt; null when nothing was abandoned. */
   readonly note: string | null;
 }
 
@@ -62,36 +64,44 @@ export const MOMENTUM_PATIENCE_CHECKS = 50;
  * @internal The momentum policy of the Sinkhorn loop, after Lehmann et al. [lehmann2022] and
  * OTT-JAX's `Momentum` [cuturi2022ott]:
  *
- * - the weight is estimated **once**, at the first error check at or after `start` where the
- *   error decreased, from the decay of the last two errors (re-estimating it at every check, from
- *   errors that momentum itself perturbs, lets a rising error keep w near 2 and diverge);
+ * - the weight is estimated **once** per attempt, at the first check at or after the attempt's
+ *   start where the plain error decreased, from the decay of the last two plain errors, and then
+ *   kept (re-estimating it at every check, from errors that momentum itself perturbs, lets a
+ *   rising error keep w near 2 and diverge);
  * - while momentum runs, the potentials with the lowest error so far are kept (O(n + m)). A fixed
  *   w > 1 may raise the error for a few checks before it decays; when the error stops being finite,
  *   or when {@link MOMENTUM_PATIENCE_CHECKS} checks pass without a new lowest error, the loop goes
- *   back to the kept potentials and continues with w = 1. Momentum can therefore cost at most
- *   that many checks, and never makes a solve that converges without it diverge.
+ *   back to the kept potentials and continues with w = 1;
+ * - an abandoned attempt started at iteration s is retried from iteration 2 s, with a weight
+ *   estimated afresh from plain iterations: far from the solution the error decay is not yet the
+ *   asymptotic rate that Lehmann's weight assumes, closer to it the same weight works. Attempts
+ *   at s, 2 s, 4 s, ... cost at most 50 checks each, log2(maxIterations / s) of them.
+ *
+ * Momentum therefore never makes a solve that converges without it diverge.
  */
 export class MomentumController {
-  private readonly start: number;
   private readonly innerIterations: number;
+  private nextStart: number;
   private weight = 1;
-  private estimatedWeight = 1;
+  private attempts = 0;
   private startedAt: number | null = null;
   private abandonedAt: number | null = null;
-  private note: string | null = null;
+  private active = false;
+  private readonly notes: string[] = [];
+  private plainChecks = 0;
   private bestError = Number.POSITIVE_INFINITY;
   private checksSinceBest = 0;
   private bestF: Float64Array | undefined;
   private bestG: Float64Array | undefined;
 
   constructor({ start, innerIterations }: { start: number; innerIterations: number }) {
-    this.start = start;
+    this.nextStart = start;
     this.innerIterations = innerIterations;
   }
 
   /** The weight to use for the next updates. */
   get current(): number {
-    return this.weight;
+    return this.active ? this.weight : 1;
   }
 
   /**
@@ -111,8 +121,9 @@ export class MomentumController {
     readonly g: Float64Array;
   }): 'continue' | 'restored' {
     const error = errors[errors.length - 1] as number;
-    if (this.startedAt === null) {
-      if (iteration < this.start || errors.length < 2) return 'continue';
+    if (!this.active) {
+      this.plainChecks += 1;
+      if (iteration < this.nextStart || this.plainChecks < 2) return 'continue';
       // No contraction to accelerate yet (the error did not decrease): try again at the next check.
       const weight = lehmannWeight({
         previousError: errors[errors.length - 2] as number,
@@ -121,12 +132,14 @@ export class MomentumController {
       });
       if (weight === 1) return 'continue';
       this.weight = weight;
-      this.estimatedWeight = weight;
+      this.active = true;
+      this.attempts += 1;
       this.startedAt = iteration;
+      this.abandonedAt = null;
+      this.bestError = Number.POSITIVE_INFINITY;
       this.keep(error, f, g);
       return 'continue';
     }
-    if (this.abandonedAt !== null) return 'continue';
     if (Number.isFinite(error) && error < this.bestError) {
       this.keep(error, f, g);
       return 'continue';
@@ -139,21 +152,25 @@ export class MomentumController {
     const why = Number.isFinite(error)
       ? `no new lowest marginal error in ${MOMENTUM_PATIENCE_CHECKS} checks (lowest ${this.bestError.toExponential(3)}, now ${error.toExponential(3)})`
       : `the marginal error became ${error} (lowest ${this.bestError.toExponential(3)})`;
-    this.note = `momentum (w = ${this.weight.toFixed(4)} from iteration ${this.startedAt}) abandoned at iteration ${iteration}: ${why}; continued with w = 1 from the potentials of that lowest error`;
+    const startedAt = this.startedAt as number;
+    this.nextStart = 2 * Math.max(startedAt, 1);
+    this.notes.push(
+      `momentum (w = ${this.weight.toFixed(4)} from iteration ${startedAt}) abandoned at iteration ${iteration}: ${why}; continued with w = 1 from the potentials of that lowest error, next attempt from iteration ${this.nextStart}`,
+    );
     this.abandonedAt = iteration;
-    this.weight = 1;
-    this.bestF = undefined;
-    this.bestG = undefined;
+    this.active = false;
+    this.plainChecks = 0;
     return 'restored';
   }
 
   /** The report for the solution. */
   report(): MomentumReport {
     return {
-      weight: this.estimatedWeight,
+      weight: this.attempts === 0 ? 1 : this.weight,
       startedAt: this.startedAt,
       abandonedAt: this.abandonedAt,
-      note: this.note,
+      attempts: this.attempts,
+      note: this.notes.length === 0 ? null : this.notes.join('; '),
     };
   }
 
