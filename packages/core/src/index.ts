@@ -3,6 +3,7 @@ export { DisposedError } from './errors/disposed-error.js';
 export { InternalError } from './errors/internal-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { NpyFormatError } from './errors/npy-format-error.js';
+export { NumericalFailureError } from './errors/numerical-failure-error.js';
 export { ProtocolError } from './errors/protocol-error.js';
 export { SinkflowError } from './errors/sinkflow-error.js';
 export type { NpyArray, NpyDtype, NpyTypedArray } from './npy/npy-array.js';

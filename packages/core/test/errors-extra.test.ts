@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DisposedError, InternalError, ProtocolError, SinkflowError } from '../src/index.js';
+import {
+  DisposedError,
+  InternalError,
+  NumericalFailureError,
+  ProtocolError,
+  SinkflowError,
+} from '../src/index.js';
 import { assertClose, CheckFailedError, compareClose } from '../src/testing.js';
 
-describe('DisposedError, InternalError, ProtocolError, CheckFailedError', () => {
+describe('DisposedError, InternalError, NumericalFailureError, ProtocolError, CheckFailedError', () => {
   it('are SinkflowErrors that name what they are about', () => {
     const disposed = new DisposedError({
       functionName: 'createJsBackend',
@@ -17,7 +23,15 @@ describe('DisposedError, InternalError, ProtocolError, CheckFailedError', () => 
     expect(internal.message).toBe('networkSimplex: unbounded cycle (internal error)');
     const protocol = new ProtocolError({ channel: 'shard frame', message: 'bad magic' });
     expect(protocol.message).toBe('shard frame: protocol error: bad magic');
-    for (const error of [disposed, internal, protocol]) {
+    const numerical = new NumericalFailureError({
+      functionName: 'flowMap',
+      status: 'non-finite',
+      message: 'the euler solver stopped at t = 0.3',
+    });
+    expect(numerical.message).toBe('flowMap: the euler solver stopped at t = 0.3 (non-finite)');
+    expect(NumericalFailureError.isInstance(numerical)).toBe(true);
+    expect(NumericalFailureError.isInstance(internal)).toBe(false);
+    for (const error of [disposed, internal, protocol, numerical]) {
       expect(SinkflowError.isInstance(error)).toBe(true);
       expect(error).toBeInstanceOf(Error);
     }

@@ -1,3 +1,4 @@
+import { NumericalFailureError } from '@sinkflow/core';
 import type { VelocityField } from '@sinkflow/ode';
 import { integrateWith, requireFieldDimension } from './internal/field-checks.js';
 import type { OdeSettings } from './internal/ode-settings.js';
@@ -29,7 +30,8 @@ export interface FlowMapOptions extends OdeSettings {
  * `dx/dt = v(t, x)`, `x(from) = x_0` [klein2025, Sec. 4.1], integrated by `@sinkflow/ode` (Euler
  * with 50 steps by default, the paper's setting for the reconstruction loss). The returned
  * {@link PointMap} throws (`InvalidArgumentError`, naming `flowMap`) on bad options at its first
- * call, and an `Error` when the solver does not reach `to` (dopri5 out of steps, non-finite states).
+ * call, and a `NumericalFailureError` when the solver does not reach `to` (dopri5 out of steps,
+ * non-finite states).
  *
  * @example
  * ```ts
@@ -60,9 +62,11 @@ export function flowMap({
       to,
     });
     if (!result.completed) {
-      throw new Error(
-        `flowMap: the ${method} solver stopped at t = ${result.t} (${result.status})`,
-      );
+      throw new NumericalFailureError({
+        functionName: 'flowMap',
+        status: result.status,
+        message: `the ${method} solver stopped at t = ${result.t}`,
+      });
     }
     return result.x;
   };
