@@ -1,3 +1,4 @@
+import { BackendUnavailableError, DisposedError } from '@sinkflow/core';
 import type { GpujsMode } from '../gpujs-mode.js';
 import type {
   GpujsInstance,
@@ -51,7 +52,8 @@ export function createKernelSet({
   const asyncMode = mode === 'webgpu' || (mode === 'webasm' && threads !== 1);
 
   const kernelFor = (call: KernelCall): GpujsKernelRun => {
-    if (gpu === undefined) throw new Error('createGpujsBackend: the kernel was disposed');
+    if (gpu === undefined)
+      throw new DisposedError({ functionName: 'createGpujsBackend', resource: 'kernel' });
     const sizes = call.args.map((arg) => (typeof arg === 'number' ? 's' : arg.length)).join(',');
     const key = `${call.name}|${call.output.join('x')}|${call.loopMaxIterations}|${sizes}`;
     let kernel = kernels.get(key);
@@ -76,10 +78,12 @@ export function createKernelSet({
       const result = await kernel(...call.args);
       const ran = kernel.kernel.constructor.mode;
       if (ran !== kernelClassMode(mode)) {
-        throw new Error(
-          `gpu.js ran the '${call.name}' kernel in mode '${ran}' instead of '${mode}'` +
+        throw new BackendUnavailableError({
+          backend: `gpujs:${mode}`,
+          message:
+            `gpu.js ran the '${call.name}' kernel in mode '${ran}' instead of '${mode}'` +
             ` (${kernel.kernel.fallbackReason ?? 'no reason given'})`,
-        );
+        });
       }
       return result;
     },

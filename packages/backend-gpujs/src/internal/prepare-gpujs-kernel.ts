@@ -1,4 +1,4 @@
-import { InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
+import { DisposedError, InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
 import { checkKernelProblem, type KernelProblem, type PreparedKernel } from '@sinkflow/ot';
 import type { GpujsMode } from '../gpujs-mode.js';
 import { type KernelLimits, kernelLimits, planBlocks } from './block-plan.js';
@@ -65,9 +65,9 @@ export async function prepareGpujsKernel(
   let disposed = false;
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = <T>(pass: () => Promise<T>): Promise<T> => {
-    if (disposed) return Promise.reject(new Error('createGpujsBackend: the kernel was disposed'));
+    if (disposed) return Promise.reject(disposedError());
     const result = tail.then(() => {
-      if (disposed) throw new Error('createGpujsBackend: the kernel was disposed');
+      if (disposed) throw disposedError();
       return pass();
     });
     tail = result.catch(() => undefined);
@@ -142,4 +142,9 @@ export async function prepareGpujsKernel(
       await kernels.destroy();
     },
   };
+}
+
+/** The error of a request on a disposed kernel. */
+function disposedError(): DisposedError {
+  return new DisposedError({ functionName: 'createGpujsBackend', resource: 'kernel' });
 }
