@@ -65,7 +65,19 @@ export function bwUvp({ samples, d, targetMean, targetCovariance }: BwUvpOptions
     argumentName: 'targetCovariance',
   });
   const estimate = sampleStatistics(samples, d, 1);
-  const { distance } = gaussianFrechet(estimate.mean, estimate.covariance, mean, covariance, d);
+  const { distance } = gaussianFrechet(
+    estimate.mean,
+    estimate.covariance,
+    mean,
+    covariance,
+    functionName,
+    {
+      mean1: 'samples',
+      covariance1: 'samples',
+      mean2: 'targetMean',
+      covariance2: 'targetCovariance',
+    },
+  );
   const targetVariance = trace(covariance, d);
   return {
     bwUvp: (100 * distance) / targetVariance,
@@ -152,7 +164,8 @@ export function couplingBwUvp({
     estimate.covariance,
     mean ?? estimate.mean,
     covariance,
-    joint,
+    functionName,
+    { mean1: 'source', covariance1: 'source', mean2: 'jointMean', covariance2: 'jointCovariance' },
   );
   const targetVariance = trace(covariance, joint);
   return {

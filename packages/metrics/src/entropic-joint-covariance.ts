@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '@sinkflow/core';
 import { entropicGaussianCoupling } from '@sinkflow/ot';
+import { withCallerArgumentNames } from './internal/ot-argument-error.js';
 import { requireDimension } from './internal/validate-arrays.js';
 
 /** Options of {@link entropicJointCovariance}. */
@@ -49,32 +49,23 @@ export function entropicJointCovariance({
     d === undefined ? 'sourceCovariance' : 'd',
   );
   const zeros = new Float64Array(dimension);
-  let coupling: ReturnType<typeof entropicGaussianCoupling>;
-  try {
-    coupling = entropicGaussianCoupling({
-      mean1: zeros,
-      cov1: sourceCovariance,
-      mean2: zeros,
-      cov2: targetCovariance,
-      epsilon,
-    });
-  } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) {
-      const names: Record<string, string> = {
-        cov1: 'sourceCovariance',
-        cov2: 'targetCovariance',
-        mean1: 'sourceCovariance',
-        mean2: 'targetCovariance',
-      };
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: names[error.argumentName] ?? error.argumentName,
-        message: error.message.replace(/^[^:]*: invalid argument '[^']*': /, ''),
-        cause: error,
-      });
-    }
-    throw error;
-  }
+  const coupling = withCallerArgumentNames(
+    () =>
+      entropicGaussianCoupling({
+        mean1: zeros,
+        covariance1: sourceCovariance,
+        mean2: zeros,
+        covariance2: targetCovariance,
+        epsilon,
+      }),
+    functionName,
+    {
+      covariance1: 'sourceCovariance',
+      covariance2: 'targetCovariance',
+      mean1: 'sourceCovariance',
+      mean2: 'targetCovariance',
+    },
+  );
   const joint = 2 * dimension;
   const out = new Float64Array(joint * joint);
   const cross = coupling.crossCovariance;

@@ -86,7 +86,8 @@ export async function featureFrechetDistance({
     statisticsX.covariance,
     statisticsY.mean,
     statisticsY.covariance,
-    p,
+    functionName,
+    { mean1: 'x', covariance1: 'x', mean2: 'y', covariance2: 'y' },
   );
   return { ...distance, statisticsX, statisticsY };
 }

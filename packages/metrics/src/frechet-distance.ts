@@ -36,12 +36,16 @@ export interface FrechetDistanceResult {
  *
  * `FD = ||m1 - m2||^2 + tr(S1 + S2 - 2 (S1^{1/2} S2 S1^{1/2})^{1/2})`.
  *
- * Computed in float64 with symmetric eigendecompositions (ml-matrix): `S1^{1/2}` from the
- * eigenvalues of `S1` (negative rounding clamped to 0), then the square roots of the eigenvalues of
- * the symmetrized `S1^{1/2} S2 S1^{1/2}`; no complex `sqrtm` as in pytorch-fid, and the
- * covariance term is clamped at 0 (it can round to -1e-15 for equal covariances).
+ * The metric name (FID convention: the squared distance) on the one implementation of the formula,
+ * `gaussianW2` of `@sinkflow/ot`: `distance` is its `squaredDistance`, `covarianceTerm` its
+ * `squaredBures`. Computed in float64 with symmetric eigendecompositions (`symmetricEigen`):
+ * `S1^{1/2}` from the eigenvalues of `S1` (negative rounding clamped to 0), then the square roots
+ * of the eigenvalues of the symmetrized `S1^{1/2} S2 S1^{1/2}`; no complex `sqrtm` as in
+ * pytorch-fid, and the covariance term is clamped at 0 (it can round to -1e-15 for equal
+ * covariances).
  *
- * @throws {@link InvalidArgumentError} for arrays of the wrong length or non-symmetric covariances.
+ * @throws {@link InvalidArgumentError} naming the argument for arrays of the wrong length, or
+ * covariances that are not symmetric positive semi-definite.
  * @example
  * ```ts
  * frechetDistance({ mean1: [0, 0], covariance1: [1, 0, 0, 1], mean2: [3, 4], covariance2: [4, 0, 0, 9] });
@@ -66,6 +70,6 @@ export function frechetDistance({
     requireSymmetricMatrix(covariance1, dimension, { functionName, argumentName: 'covariance1' }),
     requireLength(mean2, dimension, { functionName, argumentName: 'mean2' }),
     requireSymmetricMatrix(covariance2, dimension, { functionName, argumentName: 'covariance2' }),
-    dimension,
+    functionName,
   );
 }

@@ -42,9 +42,9 @@ describe('frechetDistance against scipy (pytorch-fid formula)', () => {
     const ours = frechetDistance(fixture).distance;
     const theirs = gaussianW2({
       mean1: fixture.mean1,
-      cov1: fixture.covariance1,
+      covariance1: fixture.covariance1,
       mean2: fixture.mean2,
-      cov2: fixture.covariance2,
+      covariance2: fixture.covariance2,
     }).squaredDistance;
     expectClose(ours, theirs, { tolerance: { relative: 1e-7 } });
   });

@@ -61,6 +61,8 @@ export { gaussianMongeMap } from './gaussian/gaussian-monge-map.js';
 export type { GaussianPairOptions } from './gaussian/gaussian-pair.js';
 export type { GaussianW2Result } from './gaussian/gaussian-w2.js';
 export { gaussianW2 } from './gaussian/gaussian-w2.js';
+export type { SymmetricEigen } from './gaussian/symmetric-matrix.js';
+export { symmetricEigen } from './gaussian/symmetric-matrix.js';
 export type { Cost, Geometry, GeometryOptions } from './geometry/point-cloud-geometry.js';
 export { createGeometry } from './geometry/point-cloud-geometry.js';
 export type { PrincipalComponents } from './geometry/principal-components.js';

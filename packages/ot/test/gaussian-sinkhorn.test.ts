@@ -30,9 +30,9 @@ const n = 8192;
 interface Population {
   readonly d: number;
   readonly mean1: number[];
-  readonly cov1: number[];
+  readonly covariance1: number[];
   readonly mean2: number[];
-  readonly cov2: number[];
+  readonly covariance2: number[];
 }
 
 function gaussianSample(
@@ -76,16 +76,22 @@ function randomPopulation(d: number, seed: number): Population {
   return {
     d,
     mean1: Array.from({ length: d }, () => random.normal()),
-    cov1: spd(0.2),
+    covariance1: spd(0.2),
     mean2: Array.from({ length: d }, () => random.normal() + 0.5),
-    cov2: spd(0.3),
+    covariance2: spd(0.3),
   };
 }
 
 const populations: readonly [string, Population, number][] = [
   [
     'd = 2',
-    { d: 2, mean1: [0, 0], cov1: [1, 0.3, 0.3, 0.5], mean2: [1, -0.5], cov2: [2, -0.4, -0.4, 1] },
+    {
+      d: 2,
+      mean1: [0, 0],
+      covariance1: [1, 0.3, 0.3, 0.5],
+      mean2: [1, -0.5],
+      covariance2: [2, -0.4, -0.4, 1],
+    },
     1,
   ],
   ['d = 5', randomPopulation(5, 17), 1],
@@ -98,12 +104,18 @@ describe('entropicGaussianCoupling against log-domain Sinkhorn on n = 8192 sampl
     }, async () => {
       const { d } = population;
       const random = createRandomGenerator({ seed: 1000 + d });
-      const x = createPointCloud(gaussianSample(random, population.mean1, population.cov1, n), {
-        d,
-      });
-      const y = createPointCloud(gaussianSample(random, population.mean2, population.cov2, n), {
-        d,
-      });
+      const x = createPointCloud(
+        gaussianSample(random, population.mean1, population.covariance1, n),
+        {
+          d,
+        },
+      );
+      const y = createPointCloud(
+        gaussianSample(random, population.mean2, population.covariance2, n),
+        {
+          d,
+        },
+      );
       const closed = entropicGaussianCoupling({ ...population, epsilon: 2 * engineEpsilon });
       // The wasm backend, named so that the comparison does not depend on the default: its float32
       // kernel errors (~1e-7) are far below the sampling error this test allows.
@@ -125,10 +137,10 @@ describe('entropicGaussianCoupling against log-domain Sinkhorn on n = 8192 sampl
         expect(Math.abs(klForm - closed.halfSquaredEuclidean.cost)).toBeLessThan(4 * valueError);
 
         const c = closed.crossCovariance;
-        const spread = population.cov1.map(
+        const spread = population.covariance1.map(
           (value, index) =>
             value +
-            (population.cov2[index] as number) -
+            (population.covariance2[index] as number) -
             (c[index] as number) -
             (c[(index % d) * d + Math.floor(index / d)] as number),
         );
@@ -166,7 +178,8 @@ describe('entropicGaussianCoupling against log-domain Sinkhorn on n = 8192 sampl
             }
             const expected = c[r * d + s] as number;
             const error = Math.sqrt(
-              ((population.cov1[r * d + r] as number) * (population.cov2[s * d + s] as number) +
+              ((population.covariance1[r * d + r] as number) *
+                (population.covariance2[s * d + s] as number) +
                 expected ** 2) /
                 n,
             );

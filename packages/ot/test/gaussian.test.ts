@@ -5,6 +5,7 @@ import {
   fitGaussian,
   gaussianMongeMap,
   gaussianW2,
+  symmetricEigen,
 } from '../src/index.js';
 import { loadFixture } from './load-fixture.js';
 
@@ -12,9 +13,9 @@ interface GaussianCase {
   readonly name: string;
   readonly d: number;
   readonly mean1: number[];
-  readonly cov1: number[];
+  readonly covariance1: number[];
   readonly mean2: number[];
-  readonly cov2: number[];
+  readonly covariance2: number[];
 }
 
 interface Fixture {
@@ -30,7 +31,26 @@ interface Fixture {
   })[];
 }
 
-const fixture = loadFixture<Fixture>('toolbox-gaussian.json');
+/** The fixture spells the covariances `cov1`, `cov2` (as numpy does); the API spells them out. */
+function spellOut<T extends { readonly cov1: number[]; readonly cov2: number[] }>(
+  entry: T,
+): Omit<T, 'cov1' | 'cov2'> & { readonly covariance1: number[]; readonly covariance2: number[] } {
+  const { cov1, cov2, ...rest } = entry;
+  return { ...rest, covariance1: cov1, covariance2: cov2 };
+}
+
+const raw =
+  loadFixture<{
+    readonly [K in keyof Fixture]: (Omit<Fixture[K][number], 'covariance1' | 'covariance2'> & {
+      readonly cov1: number[];
+      readonly cov2: number[];
+    })[];
+  }>('toolbox-gaussian.json');
+const fixture = {
+  bures: raw.bures.map(spellOut),
+  monge: raw.monge.map(spellOut),
+  entropic: raw.entropic.map(spellOut),
+} as unknown as Fixture;
 
 function maxAbsoluteDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   let worst = 0;
@@ -70,21 +90,27 @@ describe('gaussianW2 against the closed form in numpy / scipy.linalg.sqrtm (scri
     const first = fixture.bures[0] as GaussianCase;
     const second = fixture.bures[1] as GaussianCase;
     expect(
-      gaussianW2({ mean1: second.mean1, cov1: second.cov1, mean2: second.mean1, cov2: second.cov1 })
-        .squaredDistance,
+      gaussianW2({
+        mean1: second.mean1,
+        covariance1: second.covariance1,
+        mean2: second.mean1,
+        covariance2: second.covariance1,
+      }).squaredDistance,
     ).toBeLessThan(1e-12);
     const forward = gaussianW2(second);
     const backward = gaussianW2({
       mean1: second.mean2,
-      cov1: second.cov2,
+      covariance1: second.covariance2,
       mean2: second.mean1,
-      cov2: second.cov1,
+      covariance2: second.covariance1,
     });
     expect(Math.abs(forward.squaredDistance - backward.squaredDistance)).toBeLessThan(
       1e-12 * forward.squaredDistance,
     );
     expect(first.d).toBe(1);
-    expect(gaussianW2({ mean1: [0], cov1: [1], mean2: [1], cov2: [4] }).squaredDistance).toBe(2);
+    expect(
+      gaussianW2({ mean1: [0], covariance1: [1], mean2: [1], covariance2: [4] }).squaredDistance,
+    ).toBe(2);
   });
 });
 
@@ -97,9 +123,9 @@ describe('gaussianMongeMap against POT ot.da.OT_mapping_linear', () => {
       expect(maxAbsoluteDifference(map.translation, entry.translation)).toBeLessThan(
         1e-9 * (1 + Math.max(...entry.translation.map(Math.abs))),
       );
-      const pushed = product(product(map.matrix, entry.cov1, entry.d), map.matrix, entry.d);
-      expect(maxAbsoluteDifference(pushed, entry.cov2)).toBeLessThan(
-        1e-9 * Math.max(...entry.cov2.map(Math.abs)),
+      const pushed = product(product(map.matrix, entry.covariance1, entry.d), map.matrix, entry.d);
+      expect(maxAbsoluteDifference(pushed, entry.covariance2)).toBeLessThan(
+        1e-9 * Math.max(...entry.covariance2.map(Math.abs)),
       );
       const applied = map.apply(Float64Array.from(entry.mean1));
       expect(maxAbsoluteDifference(applied, entry.mean2)).toBeLessThan(
@@ -116,7 +142,7 @@ describe('gaussianMongeMap against POT ot.da.OT_mapping_linear', () => {
       map.matrix,
       (value, index) => (index % (d + 1) === 0 ? 1 : 0) - value,
     );
-    const spread = product(product(identityMinusA, entry.cov1, d), identityMinusA, d);
+    const spread = product(product(identityMinusA, entry.covariance1, d), identityMinusA, d);
     let expected = 0;
     for (let k = 0; k < d; k += 1)
       expected +=
@@ -132,7 +158,7 @@ describe('entropicGaussianCoupling against Janati et al. in numpy', () => {
       const result = entropicGaussianCoupling(entry);
       expect(Math.abs(result.cost - entry.cost)).toBeLessThan(1e-9 * Math.abs(entry.cost));
       expect(maxAbsoluteDifference(result.crossCovariance, entry.crossCovariance)).toBeLessThan(
-        1e-9 * Math.max(...entry.cov1.map(Math.abs)),
+        1e-9 * Math.max(...entry.covariance1.map(Math.abs)),
       );
       expect(Math.abs(result.mutualInformation - entry.mutualInformation)).toBeLessThan(
         1e-8 * (1 + entry.mutualInformation),
@@ -159,7 +185,7 @@ describe('entropicGaussianCoupling against Janati et al. in numpy', () => {
     const small = entropicGaussianCoupling({ ...entry, epsilon: 1e-7 });
     expect(Math.abs(small.transportCost - entry.w2Squared)).toBeLessThan(1e-5 * entry.w2Squared);
     expect(Math.abs(small.cost - entry.w2Squared)).toBeLessThan(1e-4 * entry.w2Squared);
-    const monge = product(entry.cov1, gaussianMongeMap(entry).matrix, d);
+    const monge = product(entry.covariance1, gaussianMongeMap(entry).matrix, d);
     expect(maxAbsoluteDifference(small.crossCovariance, monge)).toBeLessThan(1e-5);
     const large = entropicGaussianCoupling({ ...entry, epsilon: 1e7 });
     expect(Math.max(...Array.from(large.crossCovariance, Math.abs))).toBeLessThan(1e-5);
@@ -169,9 +195,9 @@ describe('entropicGaussianCoupling against Janati et al. in numpy', () => {
   it('reproduces the documented example', () => {
     const result = entropicGaussianCoupling({
       mean1: [0],
-      cov1: [1],
+      covariance1: [1],
       mean2: [1],
-      cov2: [4],
+      covariance2: [4],
       epsilon: 2,
     });
     expect(Math.abs((result.crossCovariance[0] as number) - (Math.sqrt(17) - 1) / 2)).toBeLessThan(
@@ -213,14 +239,44 @@ describe('argument checks', () => {
   it('names the bad argument', () => {
     const names: string[] = [];
     const attempts: (() => unknown)[] = [
-      () => gaussianW2({ mean1: [0, 0], cov1: [1, 0, 0, 1], mean2: [0], cov2: [1] }),
-      () => gaussianW2({ mean1: [0, 0], cov1: [1, 0, 0], mean2: [0, 0], cov2: [1, 0, 0, 1] }),
-      () => gaussianW2({ mean1: [0, 0], cov1: [1, 0.5, 0, 1], mean2: [0, 0], cov2: [1, 0, 0, 1] }),
-      () => gaussianW2({ mean1: [0, 0], cov1: [1, 0, 0, 1], mean2: [0, 0], cov2: [1, 2, 2, 1] }),
+      () => gaussianW2({ mean1: [0, 0], covariance1: [1, 0, 0, 1], mean2: [0], covariance2: [1] }),
       () =>
-        gaussianMongeMap({ mean1: [0, 0], cov1: [1, 1, 1, 1], mean2: [0, 0], cov2: [1, 0, 0, 1] }),
-      () => entropicGaussianCoupling({ mean1: [0], cov1: [1], mean2: [0], cov2: [1], epsilon: 0 }),
-      () => gaussianW2({ mean1: [Number.NaN], cov1: [1], mean2: [0], cov2: [1] }),
+        gaussianW2({
+          mean1: [0, 0],
+          covariance1: [1, 0, 0],
+          mean2: [0, 0],
+          covariance2: [1, 0, 0, 1],
+        }),
+      () =>
+        gaussianW2({
+          mean1: [0, 0],
+          covariance1: [1, 0.5, 0, 1],
+          mean2: [0, 0],
+          covariance2: [1, 0, 0, 1],
+        }),
+      () =>
+        gaussianW2({
+          mean1: [0, 0],
+          covariance1: [1, 0, 0, 1],
+          mean2: [0, 0],
+          covariance2: [1, 2, 2, 1],
+        }),
+      () =>
+        gaussianMongeMap({
+          mean1: [0, 0],
+          covariance1: [1, 1, 1, 1],
+          mean2: [0, 0],
+          covariance2: [1, 0, 0, 1],
+        }),
+      () =>
+        entropicGaussianCoupling({
+          mean1: [0],
+          covariance1: [1],
+          mean2: [0],
+          covariance2: [1],
+          epsilon: 0,
+        }),
+      () => gaussianW2({ mean1: [Number.NaN], covariance1: [1], mean2: [0], covariance2: [1] }),
     ];
     for (const attempt of attempts) {
       try {
@@ -229,6 +285,27 @@ describe('argument checks', () => {
         if (InvalidArgumentError.isInstance(error)) names.push(error.argumentName);
       }
     }
-    expect(names).toEqual(['mean2', 'cov1', 'cov1[1]', 'cov2', 'cov1', 'epsilon', 'mean1[0]']);
+    expect(names).toEqual([
+      'mean2',
+      'covariance1',
+      'covariance1[1]',
+      'covariance2',
+      'covariance1',
+      'epsilon',
+      'mean1[0]',
+    ]);
+  });
+});
+
+describe('symmetricEigen', () => {
+  it('gives ascending eigenvalues and orthonormal eigenvectors of the symmetric part', () => {
+    const { d, values, vectors } = symmetricEigen([2, 1, 1, 2], 2);
+    expect(d).toBe(2);
+    expect(maxAbsoluteDifference(values, [1, 3])).toBeLessThan(1e-15);
+    const gram = vectors.transpose().mmul(vectors).to1DArray();
+    expect(maxAbsoluteDifference(gram, [1, 0, 0, 1])).toBeLessThan(1e-15);
+    expect(maxAbsoluteDifference(symmetricEigen([2, 0, 2, 2], 2).values, [1, 3])).toBeLessThan(
+      1e-15,
+    );
   });
 });

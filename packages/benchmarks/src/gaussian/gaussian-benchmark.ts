@@ -3,8 +3,10 @@ import {
   type EntropicGaussianCouplingResult,
   entropicGaussianCoupling,
   gaussianMongeMap,
+  symmetricEigen,
 } from '@sinkflow/ot';
 import type { MapBenchmark } from '../benchmark.js';
+import { applyMatrix, multiply } from '../internal/dense-matrix.js';
 import {
   requireBenchmarkSeed,
   requireCloudOfDimension,
@@ -15,7 +17,6 @@ import {
   STREAM_GAUSSIAN_SOURCE_ROTATION,
   STREAM_GAUSSIAN_TARGET_ROTATION,
 } from '../internal/stream-ids.js';
-import { applyMatrix, multiply, smallestEigenvalue } from '../internal/symmetric-matrix.js';
 import { haarRotation } from './haar-rotation.js';
 
 /**
@@ -96,9 +97,9 @@ export function createGaussianBenchmark({
   const zeros = new Float64Array(d);
   const mapMatrix = gaussianMongeMap({
     mean1: zeros,
-    cov1: sourceCovariance,
+    covariance1: sourceCovariance,
     mean2: zeros,
-    cov2: targetCovariance,
+    covariance2: targetCovariance,
   }).matrix;
 
   const sampleSource = (n: number, rng: RandomGenerator): PointCloud => ({
@@ -112,7 +113,7 @@ export function createGaussianBenchmark({
     d,
     benchmarkSeed,
     groundTruth: 'brenier-map' as const,
-    strongConvexity: smallestEigenvalue(mapMatrix, d),
+    strongConvexity: Math.min(...symmetricEigen(mapMatrix, d).values),
     eigenvalues,
     sourceCovariance,
     targetCovariance,
@@ -153,9 +154,9 @@ export function createGaussianBenchmark({
     entropicCoupling({ epsilon }: { readonly epsilon: number }): EntropicGaussianCouplingResult {
       return entropicGaussianCoupling({
         mean1: zeros,
-        cov1: sourceCovariance,
+        covariance1: sourceCovariance,
         mean2: zeros,
-        cov2: targetCovariance,
+        covariance2: targetCovariance,
         epsilon,
       });
     },

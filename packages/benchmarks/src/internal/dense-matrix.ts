@@ -1,17 +1,3 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-
-/** @internal The smallest eigenvalue of the symmetric part `(S + S^T) / 2` of a d x d row-major matrix. */
-export function smallestEigenvalue(values: ArrayLike<number>, d: number): number {
-  const symmetric = new Matrix(d, d);
-  for (let i = 0; i < d; i += 1) {
-    for (let j = 0; j < d; j += 1)
-      symmetric.set(i, j, 0.5 * ((values[i * d + j] as number) + (values[j * d + i] as number)));
-  }
-  return Math.min(
-    ...new EigenvalueDecomposition(symmetric, { assumeSymmetric: true }).realEigenvalues,
-  );
-}
-
 /** @internal The row-major product of a (p x q) and b (q x s). */
 export function multiply(
   a: ArrayLike<number>,

@@ -48,9 +48,9 @@ export function linearBaselineScore({
   const targetFit = fitGaussian({ x: benchmark.sampleTarget(fitSampleSize, rng) });
   const map = gaussianMongeMap({
     mean1: sourceFit.mean,
-    cov1: sourceFit.covariance,
+    covariance1: sourceFit.covariance,
     mean2: targetFit.mean,
-    cov2: targetFit.covariance,
+    covariance2: targetFit.covariance,
   });
   const source = benchmark.sampleSource(evaluationSampleSize, rng);
   const { d } = benchmark;

@@ -1,24 +1,28 @@
+import { gaussianW2 } from '@sinkflow/ot';
 import type { FrechetDistanceResult } from '../frechet-distance.js';
-import { toMatrix, traceOfSquareRootProduct } from './symmetric-matrix.js';
+import { withCallerArgumentNames } from './ot-argument-error.js';
 
-/** The unchecked computation behind `frechetDistance` (inputs already validated). */
+/**
+ * `frechetDistance` on arrays of one dimension: `gaussianW2` of `@sinkflow/ot` (the one
+ * implementation of the Bures-Wasserstein formula), its `squaredDistance` as the distance. Errors
+ * name `functionName` and the caller's arguments (`names`, keyed by `mean1`, `covariance1`, ...).
+ */
 export function gaussianFrechet(
   mean1: ArrayLike<number>,
   covariance1: ArrayLike<number>,
   mean2: ArrayLike<number>,
   covariance2: ArrayLike<number>,
-  d: number,
+  functionName: string,
+  names: Readonly<Record<string, string>> = {},
 ): FrechetDistanceResult {
-  let meanTerm = 0;
-  for (let j = 0; j < d; j += 1) {
-    const gap = (mean1[j] as number) - (mean2[j] as number);
-    meanTerm += gap * gap;
-  }
-  let traces = 0;
-  for (let i = 0; i < d; i += 1) {
-    traces += (covariance1[i * d + i] as number) + (covariance2[i * d + i] as number);
-  }
-  const cross = traceOfSquareRootProduct(toMatrix(covariance1, d), toMatrix(covariance2, d));
-  const covarianceTerm = Math.max(traces - 2 * cross, 0);
-  return { distance: meanTerm + covarianceTerm, meanTerm, covarianceTerm };
+  const result = withCallerArgumentNames(
+    () => gaussianW2({ mean1, covariance1, mean2, covariance2 }),
+    functionName,
+    names,
+  );
+  return {
+    distance: result.squaredDistance,
+    meanTerm: result.meanTerm,
+    covarianceTerm: result.squaredBures,
+  };
 }

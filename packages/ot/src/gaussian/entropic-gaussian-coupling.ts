@@ -65,29 +65,29 @@ export interface EntropicGaussianCouplingResult {
  * definite, or when `epsilon` is not a positive finite number.
  * @example
  * ```ts
- * const result = entropicGaussianCoupling({ mean1: [0], cov1: [1], mean2: [1], cov2: [4], epsilon: 2 });
+ * const result = entropicGaussianCoupling({ mean1: [0], covariance1: [1], mean2: [1], covariance2: [4], epsilon: 2 });
  * result.crossCovariance; // Float64Array [1.5615528128088303] ((sqrt(17) - 1) / 2)
  * result.cost; // 3.817508016489548
  * ```
  */
 export function entropicGaussianCoupling({
   mean1,
-  cov1,
+  covariance1,
   mean2,
-  cov2,
+  covariance2,
   epsilon,
 }: EntropicGaussianCouplingOptions): EntropicGaussianCouplingResult {
   const functionName = 'entropicGaussianCoupling';
   requirePositiveNumber(epsilon, { functionName, argumentName: 'epsilon' });
-  const pair = validateGaussianPair({ mean1, cov1, mean2, cov2 }, functionName, {
-    cov1: true,
-    cov2: true,
+  const pair = validateGaussianPair({ mean1, covariance1, mean2, covariance2 }, functionName, {
+    covariance1: true,
+    covariance2: true,
   });
   const { d } = pair;
   const sigmaSquared = epsilon / 2;
   const root = spectralFunction(pair.eigen1, Math.sqrt);
   const inverseRoot = spectralFunction(pair.eigen1, (value) => 1 / Math.sqrt(value));
-  const inner = multiply(multiply(root, pair.cov2, d), root, d);
+  const inner = multiply(multiply(root, pair.covariance2, d), root, d);
   for (let k = 0; k < d * d; k += 1) inner[k] = 4 * (inner[k] as number);
   for (let k = 0; k < d; k += 1)
     inner[k * d + k] = (inner[k * d + k] as number) + sigmaSquared * sigmaSquared;
@@ -108,7 +108,7 @@ export function entropicGaussianCoupling({
   for (let k = 0; k < d; k += 1)
     crossCovariance[k * d + k] = (crossCovariance[k * d + k] as number) - sigmaSquared / 2;
   const meanTerm = squaredMeanGap(pair);
-  const traces = trace(pair.cov1, d) + trace(pair.cov2, d);
+  const traces = trace(pair.covariance1, d) + trace(pair.covariance2, d);
   const cost =
     meanTerm +
     traces -

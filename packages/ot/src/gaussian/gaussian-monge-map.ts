@@ -26,27 +26,31 @@ export interface GaussianMongeMap {
  * second with `E ||x - T(x)||^2 = W_2^2` (see {@link gaussianW2}). The same map as POT's
  * `ot.da.OT_mapping_linear` on the covariances. `S1` must be positive definite. O(d^3).
  *
- * @throws {@link InvalidArgumentError} as {@link gaussianW2}, and when `cov1` is not positive definite.
+ * @throws {@link InvalidArgumentError} as {@link gaussianW2}, and when `covariance1` is not positive definite.
  * @example
  * ```ts
- * const map = gaussianMongeMap({ mean1: [0], cov1: [1], mean2: [1], cov2: [4] });
+ * const map = gaussianMongeMap({ mean1: [0], covariance1: [1], mean2: [1], covariance2: [4] });
  * map.matrix; // Float64Array [2]
  * map.apply(new Float64Array([0, 1])); // Float64Array [1, 3]
  * ```
  */
 export function gaussianMongeMap({
   mean1,
-  cov1,
+  covariance1,
   mean2,
-  cov2,
+  covariance2,
 }: GaussianPairOptions): GaussianMongeMap {
-  const pair = validateGaussianPair({ mean1, cov1, mean2, cov2 }, 'gaussianMongeMap', {
-    cov1: true,
-  });
+  const pair = validateGaussianPair(
+    { mean1, covariance1, mean2, covariance2 },
+    'gaussianMongeMap',
+    {
+      covariance1: true,
+    },
+  );
   const { d } = pair;
   const root = spectralFunction(pair.eigen1, Math.sqrt);
   const inverseRoot = spectralFunction(pair.eigen1, (value) => 1 / Math.sqrt(value));
-  const middle = symmetricSquareRoot(multiply(multiply(root, pair.cov2, d), root, d), d);
+  const middle = symmetricSquareRoot(multiply(multiply(root, pair.covariance2, d), root, d), d);
   const matrix = symmetrize(multiply(multiply(inverseRoot, middle, d), inverseRoot, d), d);
   const translation = Float64Array.from(pair.mean2);
   for (let i = 0; i < d; i += 1) {

@@ -1,19 +1,26 @@
-import { InvalidArgumentError } from '@sinkflow/core';
-import { requireCovariance, requireMean, type SymmetricEigen } from './symmetric-matrix.js';
+import { type ArgumentContext, InvalidArgumentError } from '@sinkflow/core';
+import { type SymmetricEigen, symmetricEigen, symmetrize } from './symmetric-matrix.js';
 
 /**
- * Two Gaussian measures `N(mean1, cov1)` and `N(mean2, cov2)` in dimension `d = mean1.length`;
- * covariances are `d x d`, row-major (`cov[i * d + j]`), symmetric positive semi-definite.
+ * Two Gaussian measures `N(mean1, covariance1)` and `N(mean2, covariance2)` in dimension
+ * `d = mean1.length`; covariances are `d x d`, row-major (`covariance[i * d + j]`), symmetric
+ * positive semi-definite.
+ *
+ * @example
+ * ```ts
+ * const pair: GaussianPairOptions = { mean1: [0], covariance1: [1], mean2: [1], covariance2: [4] };
+ * gaussianW2(pair).squaredDistance; // 2
+ * ```
  */
 export interface GaussianPairOptions {
   /** `m1`, length d. */
   readonly mean1: ArrayLike<number>;
   /** `S1`, `d x d` row-major. */
-  readonly cov1: ArrayLike<number>;
+  readonly covariance1: ArrayLike<number>;
   /** `m2`, length d. */
   readonly mean2: ArrayLike<number>;
   /** `S2`, `d x d` row-major. */
-  readonly cov2: ArrayLike<number>;
+  readonly covariance2: ArrayLike<number>;
 }
 
 /** @internal A validated {@link GaussianPairOptions}: float64 copies and the covariances' spectra. */
@@ -21,8 +28,8 @@ export interface GaussianPair {
   readonly d: number;
   readonly mean1: Float64Array;
   readonly mean2: Float64Array;
-  readonly cov1: Float64Array;
-  readonly cov2: Float64Array;
+  readonly covariance1: Float64Array;
+  readonly covariance2: Float64Array;
   readonly eigen1: SymmetricEigen;
   readonly eigen2: SymmetricEigen;
 }
@@ -32,9 +39,9 @@ export interface GaussianPair {
  * names the covariances that must be positive definite.
  */
 export function validateGaussianPair(
-  { mean1, cov1, mean2, cov2 }: GaussianPairOptions,
+  { mean1, covariance1, mean2, covariance2 }: GaussianPairOptions,
   functionName: string,
-  definite: { readonly cov1?: boolean; readonly cov2?: boolean } = {},
+  definite: { readonly covariance1?: boolean; readonly covariance2?: boolean } = {},
 ): GaussianPair {
   const first = requireMean(mean1, { functionName, argumentName: 'mean1' });
   const d = first.length;
@@ -48,23 +55,23 @@ export function validateGaussianPair(
     });
   }
   const one = requireCovariance(
-    cov1,
+    covariance1,
     d,
-    { functionName, argumentName: 'cov1' },
-    { positiveDefinite: definite.cov1 === true },
+    { functionName, argumentName: 'covariance1' },
+    { positiveDefinite: definite.covariance1 === true },
   );
   const two = requireCovariance(
-    cov2,
+    covariance2,
     d,
-    { functionName, argumentName: 'cov2' },
-    { positiveDefinite: definite.cov2 === true },
+    { functionName, argumentName: 'covariance2' },
+    { positiveDefinite: definite.covariance2 === true },
   );
   return {
     d,
     mean1: first,
     mean2: second,
-    cov1: one.matrix,
-    cov2: two.matrix,
+    covariance1: one.matrix,
+    covariance2: two.matrix,
     eigen1: one.eigen,
     eigen2: two.eigen,
   };
@@ -76,4 +83,94 @@ export function squaredMeanGap(pair: GaussianPair): number {
   for (let k = 0; k < pair.d; k += 1)
     sum += ((pair.mean1[k] as number) - (pair.mean2[k] as number)) ** 2;
   return sum;
+}
+
+/** @internal Checks a mean vector: a non-empty array-like of finite numbers; returns a float64 copy. */
+export function requireMean(mean: unknown, context: ArgumentContext): Float64Array {
+  if (
+    typeof mean !== 'object' ||
+    mean === null ||
+    typeof (mean as ArrayLike<number>).length !== 'number' ||
+    (mean as ArrayLike<number>).length === 0
+  ) {
+    throw new InvalidArgumentError({
+      ...context,
+      message: 'must be a non-empty array of numbers',
+      value: mean,
+    });
+  }
+  const copy = Float64Array.from(mean as ArrayLike<number>);
+  const bad = copy.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new InvalidArgumentError({
+      ...context,
+      argumentName: `${context.argumentName}[${bad}]`,
+      message: 'entries must be finite',
+      value: copy[bad],
+    });
+  }
+  return copy;
+}
+
+/**
+ * @internal Checks a covariance: `d x d` row-major, finite, symmetric to `1e-9` relative to its
+ * largest entry, and positive semi-definite (eigenvalues `>= -1e-12 lambda_max`), or positive
+ * definite (`lambda_min > 1e-12 lambda_max`) when asked. Returns a float64 copy, symmetrised, and
+ * its eigen-decomposition.
+ */
+export function requireCovariance(
+  covariance: unknown,
+  d: number,
+  context: ArgumentContext,
+  { positiveDefinite = false }: { readonly positiveDefinite?: boolean } = {},
+): { readonly matrix: Float64Array; readonly eigen: SymmetricEigen } {
+  if (
+    typeof covariance !== 'object' ||
+    covariance === null ||
+    (covariance as ArrayLike<number>).length !== d * d
+  ) {
+    throw new InvalidArgumentError({
+      ...context,
+      message: `must be a d x d = ${d} x ${d} matrix as ${d * d} row-major numbers (d from the mean)`,
+      value: covariance,
+    });
+  }
+  const copy = Float64Array.from(covariance as ArrayLike<number>);
+  const bad = copy.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new InvalidArgumentError({
+      ...context,
+      argumentName: `${context.argumentName}[${bad}]`,
+      message: 'entries must be finite',
+      value: copy[bad],
+    });
+  }
+  const scale = copy.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
+  for (let i = 0; i < d; i += 1) {
+    for (let j = i + 1; j < d; j += 1) {
+      const gap = Math.abs((copy[i * d + j] as number) - (copy[j * d + i] as number));
+      if (gap > 1e-9 * scale) {
+        throw new InvalidArgumentError({
+          ...context,
+          argumentName: `${context.argumentName}[${i * d + j}]`,
+          message: `must be symmetric (entry (${i}, ${j}) differs from (${j}, ${i}) by ${gap})`,
+          value: copy[i * d + j],
+        });
+      }
+    }
+  }
+  const matrix = symmetrize(copy, d);
+  const eigen = symmetricEigen(matrix, d);
+  const smallest = eigen.values.reduce(
+    (low, value) => Math.min(low, value),
+    Number.POSITIVE_INFINITY,
+  );
+  const largest = eigen.values.reduce((high, value) => Math.max(high, value), 0);
+  if (positiveDefinite ? !(smallest > 1e-12 * largest) : smallest < -1e-12 * largest) {
+    throw new InvalidArgumentError({
+      ...context,
+      message: `must be positive ${positiveDefinite ? 'definite' : 'semi-definite'} (smallest eigenvalue ${smallest})`,
+    });
+  }
+  return { matrix, eigen };
 }
