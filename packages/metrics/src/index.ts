@@ -27,11 +27,6 @@ export type { SampleArray } from './sample-array.js';
 export type { SampleStatistics } from './sample-moments.js';
 export { sampleMoments } from './sample-moments.js';
 export type {
-  SlicedWassersteinDistanceOptions,
-  SlicedWassersteinDistanceResult,
-} from './sliced-wasserstein-distance.js';
-export { slicedWassersteinDistance } from './sliced-wasserstein-distance.js';
-export type {
   WassersteinDistanceOptions,
   WassersteinDistanceResult,
 } from './wasserstein-distance.js';
