@@ -141,7 +141,12 @@ export async function createTfjsBackend({
       active = await activateVariant(module, variant);
       break;
     } catch (error) {
-      skipped.push({ variant, reason: error instanceof Error ? error.message : String(error) });
+      const reason = BackendUnavailableError.isInstance(error)
+        ? error.reason
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      skipped.push({ variant, reason });
     }
   }
   if (active === undefined) {

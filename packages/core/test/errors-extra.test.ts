@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BackendUnavailableError,
   DisposedError,
   InternalError,
   NumericalFailureError,
@@ -41,6 +42,13 @@ describe('DisposedError, InternalError, NumericalFailureError, ProtocolError, Ch
     expect(InternalError.isInstance(protocol)).toBe(false);
     expect(ProtocolError.isInstance(protocol)).toBe(true);
     expect(ProtocolError.isInstance(new Error('x'))).toBe(false);
+  });
+
+  it('BackendUnavailableError keeps the reason apart from the backend prefix', () => {
+    const error = new BackendUnavailableError({ backend: 'tfjs:webgpu', message: 'no adapter' });
+    expect(error.message).toBe("backend 'tfjs:webgpu' is unavailable: no adapter");
+    expect(error.reason).toBe('no adapter');
+    expect(error.backend).toBe('tfjs:webgpu');
   });
 
   it('assertClose throws a CheckFailedError, compareClose an InvalidArgumentError on lengths', () => {

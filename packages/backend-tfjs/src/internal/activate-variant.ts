@@ -1,3 +1,4 @@
+import { BackendUnavailableError } from '@sinkflow/core';
 import type { TfjsBackendName, TfjsVariant } from '../tfjs-variant.js';
 import { firstLine, isModuleNotFound, type TfModule } from './tfjs-module.js';
 import { provideNavigatorGpu } from './webgpu-for-node.js';
@@ -39,9 +40,10 @@ export async function activateVariant(tf: TfModule, variant: TfjsVariant): Promi
         variant === 'tfjs-node-gpu' ? 'it needs CUDA 11.2 and cuDNN 8.1' : undefined,
       );
       if (!hasFactory(tf, backendName)) {
-        throw new Error(
-          `'@tensorflow/${variant}' registered no 'tensorflow' backend with this copy of @tensorflow/tfjs-core (pass its tf module as the 'tf' option)`,
-        );
+        throw new BackendUnavailableError({
+          backend: `tfjs:${backendName}`,
+          message: `'@tensorflow/${variant}' registered no 'tensorflow' backend with this copy of @tensorflow/tfjs-core (pass its tf module as the 'tf' option)`,
+        });
       }
       await setBackendQuietly(tf, backendName);
       const usingGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
@@ -124,9 +126,18 @@ async function setBackendQuietly(tf: TfModule, name: TfjsBackendName): Promise<v
     try {
       ready = await tf.setBackend(name);
     } catch (error) {
-      throw new Error(`tf.setBackend('${name}') failed: ${firstLine(error)}`, { cause: error });
+      throw new BackendUnavailableError({
+        backend: `tfjs:${name}`,
+        message: `tf.setBackend('${name}') failed: ${reasonOf(error)}`,
+        cause: error,
+      });
     }
-    if (!ready) throw new Error(`tf.setBackend('${name}') could not initialise the backend`);
+    if (!ready) {
+      throw new BackendUnavailableError({
+        backend: `tfjs:${name}`,
+        message: `tf.setBackend('${name}') could not initialise the backend`,
+      });
+    }
     tf.dispose(tf.scalar(0));
   } finally {
     environment.set('PROD', production);
@@ -138,7 +149,11 @@ async function importOptionalPeer(specifier: string, note: string | undefined): 
   try {
     await import(specifier);
   } catch (error) {
-    throw new Error(describeImportFailure(error, specifier, note), { cause: error });
+    throw new BackendUnavailableError({
+      backend: 'tfjs',
+      message: describeImportFailure(error, specifier, note),
+      cause: error,
+    });
   }
 }
 
@@ -146,7 +161,11 @@ async function importPeer<T>(load: () => Promise<T>, name: string): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    throw new Error(describeImportFailure(error, name, undefined), { cause: error });
+    throw new BackendUnavailableError({
+      backend: 'tfjs',
+      message: describeImportFailure(error, name, undefined),
+      cause: error,
+    });
   }
 }
 
@@ -193,7 +212,9 @@ function registerWebGpuFactory(tf: TfModule, WebGpuBackend: unknown): void {
       const adapter = (await navigatorGpu?.requestAdapter({
         powerPreference: 'high-performance',
       })) as GpuAdapterLike | null | undefined;
-      if (adapter == null) throw new Error('no WebGPU adapter');
+      if (adapter == null) {
+        throw new BackendUnavailableError({ backend: 'tfjs:webgpu', message: 'no WebGPU adapter' });
+      }
       const limit = (name: string) => adapter.limits[name];
       const device = await adapter.requestDevice({
         requiredLimits: Object.fromEntries(
@@ -213,4 +234,9 @@ function registerWebGpuFactory(tf: TfModule, WebGpuBackend: unknown): void {
     },
     3,
   );
+}
+
+/** The first line of a failure, without a `BackendUnavailableError`'s backend prefix. */
+function reasonOf(error: unknown): string {
+  return BackendUnavailableError.isInstance(error) ? firstLine(error.reason) : firstLine(error);
 }

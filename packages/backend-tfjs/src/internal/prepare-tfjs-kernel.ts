@@ -1,4 +1,9 @@
-import { BackendUnavailableError, InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import {
+  BackendUnavailableError,
+  DisposedError,
+  InvalidArgumentError,
+  requireInteger,
+} from '@sinkflow/core';
 import {
   checkKernelProblem,
   checkRowIndices,
@@ -49,9 +54,9 @@ export async function prepareTfjsKernel(
     columns: rowBlockFor(tensors.sides.columns, settings.rowBlock, settings.blockEntries),
   };
   const context = async (name: string): Promise<KernelContext> => {
-    if (tensors === undefined) throw new Error(`${name}: the tfjs kernel was disposed`);
+    if (tensors === undefined) throw disposedError(name);
     await activate(settings);
-    if (tensors === undefined) throw new Error(`${name}: the tfjs kernel was disposed`);
+    if (tensors === undefined) throw disposedError(name);
     return {
       tf,
       tensors,
@@ -125,4 +130,9 @@ async function activate({ tf, backendName }: KernelSettings): Promise<void> {
       message: `tf.setBackend('${backendName}') failed when this kernel was used`,
     });
   }
+}
+
+/** The error of a request (`operation`) on a disposed kernel. */
+function disposedError(operation: string): DisposedError {
+  return new DisposedError({ functionName: 'createTfjsBackend', resource: 'kernel', operation });
 }

@@ -1,3 +1,4 @@
+import { BackendUnavailableError } from '@sinkflow/core';
 import { firstLine, isModuleNotFound } from './tfjs-module.js';
 
 /** The part of WebGPU's `GPU` object used here. */
@@ -32,7 +33,10 @@ export async function provideNavigatorGpu(): Promise<void> {
     return;
   }
   if (typeof process === 'undefined' || process.versions?.node === undefined) {
-    throw new Error('this runtime has no navigator.gpu (WebGPU is not supported or not enabled)');
+    throw new BackendUnavailableError({
+      backend: 'tfjs:webgpu',
+      message: 'this runtime has no navigator.gpu (WebGPU is not supported or not enabled)',
+    });
   }
   let webgpu: WebGpuPackage;
   try {
@@ -40,13 +44,19 @@ export async function provideNavigatorGpu(): Promise<void> {
     const specifier: string = 'webgpu';
     webgpu = (await import(specifier)) as WebGpuPackage;
   } catch (error) {
-    throw new Error(describeWebGpuLoadFailure(error), { cause: error });
+    throw new BackendUnavailableError({
+      backend: 'tfjs:webgpu',
+      message: describeWebGpuLoadFailure(error),
+      cause: error,
+    });
   }
   let gpu: GpuLike;
   try {
     gpu = webgpu.create([]);
   } catch (error) {
-    throw new Error(`the 'webgpu' package could not create a GPU instance: ${firstLine(error)}`, {
+    throw new BackendUnavailableError({
+      backend: 'tfjs:webgpu',
+      message: `the 'webgpu' package could not create a GPU instance: ${firstLine(error)}`,
       cause: error,
     });
   }
@@ -72,14 +82,18 @@ async function requireAdapter(gpu: GpuLike): Promise<void> {
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    throw new Error(`navigator.gpu.requestAdapter() failed: ${firstLine(error)}`, {
+    throw new BackendUnavailableError({
+      backend: 'tfjs:webgpu',
+      message: `navigator.gpu.requestAdapter() failed: ${firstLine(error)}`,
       cause: error,
     });
   }
   if (adapter === null || adapter === undefined) {
-    throw new Error(
-      'navigator.gpu.requestAdapter() found no adapter (no GPU, or no Vulkan / Metal / D3D12 driver)',
-    );
+    throw new BackendUnavailableError({
+      backend: 'tfjs:webgpu',
+      message:
+        'navigator.gpu.requestAdapter() found no adapter (no GPU, or no Vulkan / Metal / D3D12 driver)',
+    });
   }
 }
 

@@ -22,6 +22,8 @@ export class BackendUnavailableError extends SinkflowError {
   readonly [symbol] = true;
   /** The backend (or backend variant, such as `'tfjs:webgpu'`) that cannot run. */
   readonly backend: string;
+  /** Why it cannot run: the message without the `backend '...' is unavailable: ` prefix. */
+  readonly reason: string;
 
   constructor({
     backend,
@@ -31,6 +33,7 @@ export class BackendUnavailableError extends SinkflowError {
     super(`backend '${backend}' is unavailable: ${message}`, { cause });
     this.name = 'BackendUnavailableError';
     this.backend = backend;
+    this.reason = message;
   }
 
   /** True when `value` is a {@link BackendUnavailableError} from any copy of `@sinkflow/core`. */
