@@ -78,6 +78,10 @@ export type { SinkhornProblem, SinkhornProblemOptions } from './problem/create-s
 export { createSinkhornProblem, solveSinkhorn } from './problem/create-sinkhorn-problem.js';
 export { chooseKernelMode, defaultMemoryBudget } from './problem/memory-budget.js';
 export type { SampledPairs } from './sampling/sample-pairs.js';
+export type { SinkhornSettings } from './settings/sinkhorn-settings.js';
+export { SINKHORN_DEFAULTS } from './settings/sinkhorn-settings.js';
+export type { ValidatedSinkhornSettings } from './settings/validate-sinkhorn-settings.js';
+export { validateSinkhornSettings } from './settings/validate-sinkhorn-settings.js';
 export type { RandomProjectionsOptions } from './sliced/random-projections.js';
 export { randomProjections } from './sliced/random-projections.js';
 export type {

@@ -38,7 +38,7 @@ describe('limits of epsilon', () => {
     });
     const { solution, reached } = await problem.solveForEntropy({
       targetEntropy: 0.01,
-      tolerance: 0.009,
+      entropyTolerance: 0.009,
       threshold: 1e-4,
     });
     await problem.dispose();
@@ -78,7 +78,7 @@ describe('limits of epsilon', () => {
       });
       const { solution, reached } = await problem.solveForEntropy({
         targetEntropy: 0.01,
-        tolerance: 0.005,
+        entropyTolerance: 0.005,
         threshold: 1e-3,
       });
       await problem.dispose();
@@ -255,7 +255,7 @@ describe('solver features', () => {
     const problem = await createSinkhornProblem({ backend, x, y });
     const result = await problem.solveForEntropy({
       targetEntropy: 0.2,
-      tolerance: 0.002,
+      entropyTolerance: 0.002,
       threshold: 1e-5,
     });
     await problem.dispose();

@@ -13,10 +13,9 @@ export interface OtRunner {
 }
 
 /**
- * @internal Creates a runner: `'worker'` starts a `node:worker_threads` worker that imports the
- * built `@sinkflow/ot` (resolved from this module) and runs {@link executeOtTask}; when that fails
- * (no worker threads, no built `@sinkflow/ot` on disk) it falls back to the main thread and says
- * why in `note`. `'main-thread'` runs tasks on the calling thread, in submission order.
+ * @internal Creates a runner: `'worker'` starts a `node:worker_threads` worker on fm's own module
+ * entry `ot-worker.js` (see {@link otWorkerUrl}), which runs {@link executeOtTask}; when that fails
+ * (no worker threads, fm not built) it falls back to the main thread and says why in `note`. `'main-thread'` runs tasks on the calling thread, in submission order.
  */
 export async function createOtRunner({
   runOn,
@@ -34,14 +33,13 @@ export async function createOtRunner({
 }
 
 async function createMainThreadRunner(note: string | null): Promise<OtRunner> {
-  const ot = await import('@sinkflow/ot');
   const memory: OtMemory = { problems: new Map(), lastRelativeEpsilon: null };
   let tail: Promise<unknown> = Promise.resolve();
   return {
     execution: 'main-thread',
     note,
     run(task) {
-      const result = tail.then(() => executeOtTask(ot, memory, task));
+      const result = tail.then(() => executeOtTask(memory, task));
       tail = result.catch(() => undefined);
       return result;
     },
@@ -53,32 +51,17 @@ async function createMainThreadRunner(note: string | null): Promise<OtRunner> {
   };
 }
 
-/** The worker's program: receive tasks, run them in order, answer with transferable results. */
-function workerSource(otUrl: string): string {
-  return `
-const { parentPort } = require('node:worker_threads');
-const executeOtTask = ${executeOtTask.toString()};
-const memory = { problems: new Map(), lastRelativeEpsilon: null };
-const otModule = import(${JSON.stringify(otUrl)});
-otModule.catch(() => undefined);
-const buffersOf = (result) =>
-  Object.values(result).filter((value) => ArrayBuffer.isView(value)).map((value) => value.buffer);
-let tail = Promise.resolve();
-parentPort.on('message', ({ id, task }) => {
-  tail = tail.then(async () => {
-    try {
-      const result = await executeOtTask(await otModule, memory, task);
-      parentPort.postMessage({ id, result }, buffersOf(result));
-    } catch (error) {
-      const described = error !== null && typeof error === 'object' ? error : { message: String(error) };
-      parentPort.postMessage({ id, error: {
-        name: String(described.name ?? 'Error'), message: String(described.message ?? error),
-        functionName: described.functionName, argumentName: described.argumentName,
-      } });
-    }
-  });
-});
-`;
+/**
+ * @internal The URL of the OT worker program. The package is bundled into `dist/`, where the
+ * program is the sibling `ot-worker.js`; when this module runs from its TypeScript source (the
+ * package's own tests under vitest), the worker still needs JavaScript, so the built program in
+ * `../../dist/` is used (build the package first).
+ */
+export function otWorkerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts')
+    ? new URL('../../dist/ot-worker.js', here)
+    : new URL('./ot-worker.js', here);
 }
 
 interface WorkerAnswer {
@@ -94,21 +77,12 @@ interface WorkerAnswer {
 
 async function createWorkerRunner(): Promise<OtRunner> {
   const { Worker } = await import('node:worker_threads');
-  const { createRequire } = await import('node:module');
   const { readFile } = await import('node:fs/promises');
-  const { dirname, join } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
-  // The worker imports the built entry point of @sinkflow/ot (the `import` target of its exports
-  // map), found from this file: this works from the sources under vitest and from dist alike.
-  const manifestPath = createRequire(import.meta.url).resolve('@sinkflow/ot/package.json');
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
-    exports?: { '.'?: { import?: string } };
-  };
-  const entry = join(dirname(manifestPath), manifest.exports?.['.']?.import ?? 'dist/index.js');
+  const entry = otWorkerUrl();
   await readFile(entry).catch(() => {
-    throw new Error(`@sinkflow/ot is not built (${entry} is missing)`);
+    throw new Error(`@sinkflow/fm is not built (${entry.pathname} is missing)`);
   });
-  const worker = new Worker(workerSource(pathToFileURL(entry).href), { eval: true });
+  const worker = new Worker(entry);
   worker.unref();
   const pending = new Map<
     number,

@@ -1,19 +1,17 @@
-import type { Epsilon } from '@sinkflow/entropy';
-import type * as OtModule from '@sinkflow/ot';
-import type { CouplingPotentials, SinkhornProblem } from '@sinkflow/ot';
+import {
+  assignPointClouds,
+  type CouplingPotentials,
+  createSinkhornProblem,
+  type SinkhornProblem,
+  type ValidatedSinkhornSettings,
+} from '@sinkflow/ot';
 
-/** Sinkhorn options forwarded to every solve. */
-export interface OtSolveSettings {
+/**
+ * The settings every solve of a task uses: ot's validated `SinkhornSettings` (validated in the
+ * caller, by `validateSinkhornSettings`, before any task is posted) and the cost.
+ */
+export interface OtSolveSettings extends ValidatedSinkhornSettings {
   readonly cost: 'dot' | 'sqeuclidean';
-  readonly threshold: number;
-  readonly maxIterations: number;
-  readonly innerIterations: number;
-  readonly momentumStart: number;
-  /** An epsilon, or null when `targetEntropy` is set. */
-  readonly epsilon: Epsilon | null;
-  /** A renormalized entropy to reach, or null. */
-  readonly targetEntropy: number | null;
-  readonly entropyTolerance: number;
 }
 
 /** What the worker (or the main thread) is asked to do. */
@@ -27,7 +25,10 @@ export type OtTask =
       readonly n: number;
       readonly d: number;
       readonly settings: OtSolveSettings;
-      /** Start of the entropy search; null: the result of the previous search (or 0.05). */
+      /**
+       * Start of the entropy search; null: the result of the previous search (or the settings'
+       * `initialRelativeEpsilon`).
+       */
       readonly initialRelativeEpsilon: number | null;
       readonly count: number;
       readonly seed: number;
@@ -111,16 +112,10 @@ export interface OtMemory {
 }
 
 /**
- * @internal Runs one OT task with the given `@sinkflow/ot` module. This function is
- * self-contained on purpose (it references only its arguments and globals): the worker thread
- * runs the very same code, from `executeOtTask.toString()`, so that results do not depend on
- * where the task ran.
+ * @internal Runs one OT task. The OT worker (`ot-worker.ts`, its own module entry) and the
+ * main-thread runner call this same function, so results do not depend on where the task ran.
  */
-export async function executeOtTask(
-  ot: typeof OtModule,
-  memory: OtMemory,
-  task: OtTask,
-): Promise<OtTaskResult> {
+export async function executeOtTask(memory: OtMemory, task: OtTask): Promise<OtTaskResult> {
   const now = () => performance.now() / 1000;
   const gather = (
     source: Float32Array,
@@ -140,19 +135,16 @@ export async function executeOtTask(
     settings: OtSolveSettings,
     initialRelativeEpsilon: number,
   ) => {
-    const solveOptions = {
-      threshold: settings.threshold,
-      maxIterations: settings.maxIterations,
-      innerIterations: settings.innerIterations,
-      momentumStart: settings.momentumStart,
-    };
+    const { threshold, maxIterations, innerIterations, momentumStart } = settings;
+    const solveOptions = { threshold, maxIterations, innerIterations, momentumStart };
     const started = now();
     if (settings.targetEntropy !== null) {
       const search = await problem.solveForEntropy({
         ...solveOptions,
         targetEntropy: settings.targetEntropy,
-        tolerance: settings.entropyTolerance,
+        entropyTolerance: settings.entropyTolerance,
         initialRelativeEpsilon,
+        maxSolves: settings.maxSolves,
       });
       memory.lastRelativeEpsilon = search.solution.relativeEpsilon;
       let iterations = 0;
@@ -170,8 +162,11 @@ export async function executeOtTask(
       return { type: 'pong' };
     case 'couple': {
       const { x, y, n, d, settings, count, seed } = task;
-      const initial = task.initialRelativeEpsilon ?? memory.lastRelativeEpsilon ?? 0.05;
-      const problem = await ot.createSinkhornProblem({
+      const initial =
+        task.initialRelativeEpsilon ??
+        memory.lastRelativeEpsilon ??
+        settings.initialRelativeEpsilon;
+      const problem = await createSinkhornProblem({
         x: { data: x, n, d },
         y: { data: y, n, d },
         cost: settings.cost,
@@ -205,7 +200,7 @@ export async function executeOtTask(
     }
     case 'assign': {
       const { x, y, n, d } = task;
-      const result = ot.assignPointClouds({
+      const result = assignPointClouds({
         x: { data: x, n, d },
         y: { data: y, n, d },
         cost: 'sqeuclidean',
@@ -235,7 +230,7 @@ export async function executeOtTask(
         memory.problems.delete(key);
         await previous.problem.dispose();
       }
-      const problem = await ot.createSinkhornProblem({
+      const problem = await createSinkhornProblem({
         x: { data: x, n, d },
         y: { data: y, n, d },
         cost: settings.cost,

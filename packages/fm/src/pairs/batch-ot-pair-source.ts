@@ -1,4 +1,3 @@
-import { requirePositiveNumber } from '@sinkflow/core';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
 import { createFreshCouplingSource } from '../internal/fresh-coupling-source.js';
 import type { PairSource } from './pair-source.js';
@@ -70,21 +69,13 @@ export function createBatchOtPairSource({
   runOn = 'worker',
   prefetch = 1,
   seed = 0,
-  initialRelativeEpsilon = 0.05,
   ...sinkhorn
 }: BatchOtPairSourceOptions): PairSource {
   const functionName = 'createBatchOtPairSource';
-  requirePositiveNumber(initialRelativeEpsilon, {
-    functionName,
-    argumentName: 'initialRelativeEpsilon',
-  });
+  const settings = sinkhornSettings(sinkhorn, functionName);
   return createFreshCouplingSource(
     'batch-ot',
     { source, target, couplingSize, pairsPerCoupling, runOn, prefetch, seed },
-    {
-      functionName,
-      settings: sinkhornSettings(sinkhorn, functionName),
-      initialRelativeEpsilon,
-    },
+    { functionName, settings, initialRelativeEpsilon: settings.initialRelativeEpsilon },
   );
 }

@@ -1,9 +1,4 @@
-import {
-  createRandomGenerator,
-  InvalidArgumentError,
-  requireInteger,
-  requirePositiveNumber,
-} from '@sinkflow/core';
+import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
 import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
 import { createOtRunner, type OtRunner } from '../internal/ot-runner.js';
@@ -61,7 +56,6 @@ export function createPrecomputedCouplingPairSource({
   runOn = 'worker',
   prefetch = 1,
   seed = 0,
-  initialRelativeEpsilon = 0.05,
   ...sinkhorn
 }: PrecomputedCouplingPairSourceOptions): PairSource {
   const functionName = 'createPrecomputedCouplingPairSource';
@@ -71,10 +65,6 @@ export function createPrecomputedCouplingPairSource({
   requireInteger(samplesPerChunk, { functionName, argumentName: 'samplesPerChunk', minimum: 1 });
   requireInteger(prefetch, { functionName, argumentName: 'prefetch', minimum: 0 });
   requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
-  requirePositiveNumber(initialRelativeEpsilon, {
-    functionName,
-    argumentName: 'initialRelativeEpsilon',
-  });
   const settings = sinkhornSettings(sinkhorn, functionName);
   const root = createRandomGenerator({ seed });
   const key = 'precomputed';
@@ -122,7 +112,7 @@ export function createPrecomputedCouplingPairSource({
         n,
         d,
         settings,
-        initialRelativeEpsilon,
+        initialRelativeEpsilon: settings.initialRelativeEpsilon,
         potentials: saved?.potentials ?? null,
       },
       [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer],

@@ -5,11 +5,11 @@ import {
   epsilonSchedule,
   finalEpsilon,
   marginalEntropy,
-  relativeEpsilon,
 } from '@sinkflow/entropy';
 import type { KernelMode, SinkhornBackend } from '../backend/sinkhorn-backend.js';
 import type { Cost } from '../geometry/point-cloud-geometry.js';
 import { createSinkhornProblem } from '../problem/create-sinkhorn-problem.js';
+import { SINKHORN_DEFAULTS } from '../settings/sinkhorn-settings.js';
 import type { SinkhornSolveOptions } from '../solver/sinkhorn-options.js';
 import type { SinkhornSolution } from '../solver/sinkhorn-solution.js';
 
@@ -107,7 +107,7 @@ export interface SinkhornDivergenceResult {
 export async function sinkhornDivergence({
   x,
   y,
-  epsilon = relativeEpsilon(0.05),
+  epsilon = SINKHORN_DEFAULTS.epsilon,
   cost = 'sqeuclidean',
   threshold = 1e-5,
   maxIterations,

@@ -1,23 +1,23 @@
-import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
+import { InvalidArgumentError } from '@sinkflow/core';
 import { relativeEpsilon } from '@sinkflow/entropy';
 import type { PreparedProblem } from '../problem/prepared-problem.js';
+import type { SinkhornSettings } from '../settings/sinkhorn-settings.js';
+import { validateSinkhornSettings } from '../settings/validate-sinkhorn-settings.js';
 import { reachableEntropyRange } from './reachable-entropy-range.js';
 import type { SinkhornSolveOptions } from './sinkhorn-options.js';
 import type { SinkhornSolution } from './sinkhorn-solution.js';
-import { solvePrepared } from './solve-prepared.js';
+import { solveWithSettings } from './solve-prepared.js';
 import { UnreachableEntropyError } from './unreachable-entropy-error.js';
 
-/** Options of an entropy-targeted solve: the target, the search, and the per-solve options. */
+/**
+ * Options of an entropy-targeted solve: the target and the search (a `Pick` of
+ * {@link SinkhornSettings}, defaults in `SINKHORN_DEFAULTS`), and the per-solve options.
+ */
 export interface SolveForEntropyOptions
-  extends Omit<SinkhornSolveOptions, 'epsilon' | 'initialPotentials'> {
+  extends Omit<SinkhornSolveOptions, 'epsilon' | 'initialPotentials'>,
+    Pick<SinkhornSettings, 'entropyTolerance' | 'initialRelativeEpsilon' | 'maxSolves'> {
   /** The renormalized entropy to reach, in (0, 1); the paper advises 0.1 to 0.2 [klein2025]. */
   readonly targetEntropy: number;
-  /** Stop when `|E - target| <= tolerance`. @default 0.005 */
-  readonly tolerance?: number;
-  /** The relative epsilon of the first solve. @default 0.05 */
-  readonly initialRelativeEpsilon?: number;
-  /** Give up after this many solves (returns the closest converged, `reached: false`). @default 30 */
-  readonly maxSolves?: number;
 }
 
 /** One solve of the search. */
@@ -72,27 +72,34 @@ export async function solveForEntropyPrepared(
   options: SolveForEntropyOptions,
   functionName: string,
 ): Promise<EntropySolveResult> {
+  const { onProgress, signal } = options;
+  const settings = validateSinkhornSettings(
+    {
+      targetEntropy: options.targetEntropy,
+      entropyTolerance: options.entropyTolerance,
+      initialRelativeEpsilon: options.initialRelativeEpsilon,
+      maxSolves: options.maxSolves,
+      threshold: options.threshold,
+      maxIterations: options.maxIterations,
+      innerIterations: options.innerIterations,
+      momentumStart: options.momentumStart,
+    },
+    functionName,
+  );
   const {
     targetEntropy,
-    tolerance = 0.005,
-    initialRelativeEpsilon = 0.05,
-    maxSolves = 30,
-    ...solveOptions
-  } = options;
-  if (typeof targetEntropy !== 'number' || !(targetEntropy > 0 && targetEntropy < 1)) {
+    entropyTolerance: tolerance,
+    initialRelativeEpsilon,
+    maxSolves,
+  } = settings;
+  if (targetEntropy === null) {
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'targetEntropy',
       message: 'must be a number in (0, 1)',
-      value: targetEntropy,
+      value: options.targetEntropy,
     });
   }
-  requirePositiveNumber(tolerance, { functionName, argumentName: 'tolerance' });
-  requirePositiveNumber(initialRelativeEpsilon, {
-    functionName,
-    argumentName: 'initialRelativeEpsilon',
-  });
-  requireInteger(maxSolves, { functionName, argumentName: 'maxSolves', minimum: 1 });
 
   const started = performance.now();
   const range = reachableEntropyRange(problem);
@@ -114,13 +121,10 @@ export async function solveForEntropyPrepared(
   const distance = (solution: SinkhornSolution) =>
     Math.abs(solution.renormalizedEntropy - targetEntropy);
   const evaluate = async (logRelative: number): Promise<number> => {
-    const solution = await solvePrepared(
+    const solution = await solveWithSettings(
       problem,
-      {
-        ...solveOptions,
-        epsilon: relativeEpsilon(Math.exp(logRelative)),
-        initialPotentials: lastUsable,
-      },
+      { ...settings, epsilon: relativeEpsilon(Math.exp(logRelative)), targetEntropy: null },
+      { initialPotentials: lastUsable, onProgress, signal },
       functionName,
     );
     iterations += solution.iterations;

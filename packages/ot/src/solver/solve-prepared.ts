@@ -1,16 +1,16 @@
-import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
-import {
-  epsilonScheduleSteps,
-  finalEpsilon,
-  relativeEpsilon,
-  resolveEpsilon,
-} from '@sinkflow/entropy';
+import { InvalidArgumentError } from '@sinkflow/core';
+import { epsilonScheduleSteps, finalEpsilon, resolveEpsilon } from '@sinkflow/entropy';
 import { summarizeCoupling } from '../problem/coupling-summary.js';
 import {
   expandPotentials,
   type PreparedProblem,
   reducePotentials,
 } from '../problem/prepared-problem.js';
+import { SINKHORN_DEFAULTS } from '../settings/sinkhorn-settings.js';
+import {
+  type ValidatedSinkhornSettings,
+  validateSinkhornSettings,
+} from '../settings/validate-sinkhorn-settings.js';
 import { runSinkhornLoop, type SinkhornProgress } from './sinkhorn-loop.js';
 import type { SinkhornSolveOptions } from './sinkhorn-options.js';
 import type { SinkhornSolution } from './sinkhorn-solution.js';
@@ -23,41 +23,39 @@ const notNaNOrPlusInfinity = (value: number): boolean =>
   !Number.isNaN(value) && value !== Number.POSITIVE_INFINITY;
 
 /**
- * @internal Solves entropic OT on a prepared problem: resolves epsilon against `std(C)`, runs
- * the log-domain loop on reduced potentials, then one statistics pass for the output.
+ * @internal Solves entropic OT on a prepared problem: validates the settings (once, here, where
+ * they enter ot), then {@link solveWithSettings}.
  */
 export async function solvePrepared(
   problem: PreparedProblem,
   options: SinkhornSolveOptions,
   functionName: string,
 ): Promise<SinkhornSolution> {
+  const { epsilon, threshold, maxIterations, innerIterations, momentumStart } = options;
+  const settings = validateSinkhornSettings(
+    { epsilon, threshold, maxIterations, innerIterations, momentumStart },
+    functionName,
+  );
+  return solveWithSettings(problem, settings, options, functionName);
+}
+
+/** The per-call parts of a solve (not settings). @internal */
+export type SolveExtras = Pick<SinkhornSolveOptions, 'initialPotentials' | 'onProgress' | 'signal'>;
+
+/**
+ * @internal Solves on validated settings: resolves epsilon against `std(C)` once (a schedule's
+ * values are computed before the loop, never per iteration), runs the log-domain loop on reduced
+ * potentials, then one statistics pass for the output.
+ */
+export async function solveWithSettings(
+  problem: PreparedProblem,
+  settings: ValidatedSinkhornSettings,
+  { initialPotentials, onProgress, signal }: SolveExtras,
+  functionName: string,
+): Promise<SinkhornSolution> {
   const started = performance.now();
-  const {
-    epsilon = relativeEpsilon(0.05),
-    threshold = 1e-3,
-    maxIterations = 50_000,
-    innerIterations = 10,
-    momentumStart = 2000,
-    initialPotentials,
-    onProgress,
-    signal,
-  } = options;
-  requirePositiveNumber(threshold, { functionName, argumentName: 'threshold' });
-  requireInteger(maxIterations, { functionName, argumentName: 'maxIterations', minimum: 0 });
-  requireInteger(innerIterations, { functionName, argumentName: 'innerIterations', minimum: 1 });
-  if (
-    !(
-      momentumStart === Number.POSITIVE_INFINITY ||
-      (Number.isSafeInteger(momentumStart) && momentumStart >= 0)
-    )
-  ) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'momentumStart',
-      message: 'must be a non-negative integer or Infinity',
-      value: momentumStart,
-    });
-  }
+  const { threshold, maxIterations, innerIterations, momentumStart } = settings;
+  const epsilon = settings.epsilon ?? SINKHORN_DEFAULTS.epsilon;
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new InvalidArgumentError({
       functionName,
@@ -71,8 +69,6 @@ export async function solvePrepared(
   const costStd = geometry.costStd;
   if (
     !(costStd > 0) &&
-    typeof epsilon === 'object' &&
-    epsilon !== null &&
     (epsilon.kind === 'relative' || (epsilon.kind === 'schedule' && epsilon.relative))
   ) {
     throw new InvalidArgumentError({
@@ -85,6 +81,10 @@ export async function solvePrepared(
   }
   const target = finalEpsilon(epsilon, { costStd });
   const scheduleSteps = epsilonScheduleSteps(epsilon);
+  // The schedule's absolute epsilons, resolved once: the loop only reads them.
+  const schedule = Float64Array.from({ length: scheduleSteps }, (_, step) =>
+    resolveEpsilon(epsilon, { costStd, step }),
+  );
   const reduced =
     initialPotentials === undefined
       ? { f: new Float64Array(geometry.n), g: new Float64Array(geometry.m) }
@@ -101,8 +101,7 @@ export async function solvePrepared(
     logA,
     logB,
     b: geometry.b,
-    epsilonAt: (step: number) =>
-      step >= scheduleSteps ? target : resolveEpsilon(epsilon, { costStd, step }),
+    epsilonAt: (step: number) => (step >= scheduleSteps ? target : (schedule[step] as number)),
     scheduleSteps,
     f: reduced.f,
     g: reduced.g,
