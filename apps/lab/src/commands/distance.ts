@@ -112,9 +112,9 @@ async function distanceOf(
       const right = fitGaussian({ x: y });
       return gaussianW2({
         mean1: left.mean,
-        cov1: left.covariance,
+        covariance1: left.covariance,
         mean2: right.mean,
-        cov2: right.covariance,
+        covariance2: right.covariance,
       }).distance;
     }
     case 'sinkhorn-divergence':
