@@ -5,12 +5,15 @@
  * @internal
  */
 import { parentPort } from 'node:worker_threads';
+import { InternalError } from '@sinkflow/core';
 import type { ShardReply, ShardRequest } from './collective/shard-protocol.js';
 import { ShardServer } from './internal/shard-server.js';
 import { transferables } from './internal/transferables.js';
 
 const port = parentPort;
-if (port === null) throw new Error('shard-thread.js must run in a worker thread');
+if (port === null) {
+  throw new InternalError({ where: 'shard-thread.js', message: 'must run in a worker thread' });
+}
 const server = new ShardServer();
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: { id: number; request: ShardRequest }) => {

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@sinkflow/core';
+
 /**
  * Combines partial log-sum-exps exactly, in the order of `parts` (rank order), so the result
  * never depends on which worker answered first.
@@ -28,9 +30,11 @@ export function combineLogSumExp(
   const length = out.length;
   for (const part of parts) {
     if (part.length !== length)
-      throw new RangeError(
-        `combineLogSumExp: a part has length ${part.length}, expected ${length}`,
-      );
+      throw new InvalidArgumentError({
+        functionName: 'combineLogSumExp',
+        argumentName: 'parts',
+        message: `a part has length ${part.length}, expected ${length} (the length of out)`,
+      });
   }
   if (parts.length === 1) {
     out.set(parts[0] as Float64Array);

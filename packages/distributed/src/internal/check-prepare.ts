@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@sinkflow/core';
 import type { ShardRequestHeader } from '../collective/shard-protocol.js';
 
 /**
@@ -6,7 +7,7 @@ import type { ShardRequestHeader } from '../collective/shard-protocol.js';
  * `[0, n)`, the column block inside `[0, m)`, `x` of `rowCount d` and `y` of `columnCount d`
  * finite float32 values, a known mode.
  *
- * @throws RangeError naming the field (the shard answers it as its error).
+ * @throws InvalidArgumentError naming the field (the shard answers it as its error).
  */
 export function checkPrepare(
   header: Extract<ShardRequestHeader, { op: 'prepare' }>,
@@ -16,9 +17,12 @@ export function checkPrepare(
   const { n, m, d, rowStart, rowCount, mode } = header;
   const columnStart = header.columnStart ?? 0;
   const columnCount = header.columnCount ?? m;
+  const fail = (argumentName: string, message: string): never => {
+    throw new InvalidArgumentError({ functionName: 'prepare', argumentName, message });
+  };
   const integer = (name: string, value: unknown, minimum: number) => {
     if (!(Number.isSafeInteger(value) && (value as number) >= minimum))
-      throw new RangeError(`prepare: ${name} must be an integer >= ${minimum} (got ${value})`);
+      fail(name, `${name} must be an integer >= ${minimum} (got ${value})`);
   };
   integer('n', n, 1);
   integer('m', m, 1);
@@ -28,25 +32,22 @@ export function checkPrepare(
   integer('columnStart', columnStart, 0);
   integer('columnCount', columnCount, 0);
   if (rowStart + rowCount > n)
-    throw new RangeError(`prepare: rows [${rowStart}, ${rowStart + rowCount}) exceed n = ${n}`);
+    fail('rowCount', `rows [${rowStart}, ${rowStart + rowCount}) exceed n = ${n}`);
   if (columnStart + columnCount > m) {
-    throw new RangeError(
-      `prepare: columns [${columnStart}, ${columnStart + columnCount}) exceed m = ${m}`,
-    );
+    fail('columnCount', `columns [${columnStart}, ${columnStart + columnCount}) exceed m = ${m}`);
   }
   if (mode !== 'dense' && mode !== 'online')
-    throw new RangeError(`prepare: mode must be 'dense' or 'online' (got ${String(mode)})`);
-  if (x.length !== rowCount * d)
-    throw new RangeError(`prepare: x has ${x.length} values, expected ${rowCount} x ${d}`);
+    fail('mode', `mode must be 'dense' or 'online' (got ${String(mode)})`);
+  if (x.length !== rowCount * d) fail('x', `x has ${x.length} values, expected ${rowCount} x ${d}`);
   if (y.length !== columnCount * d)
-    throw new RangeError(`prepare: y has ${y.length} values, expected ${columnCount} x ${d}`);
+    fail('y', `y has ${y.length} values, expected ${columnCount} x ${d}`);
   for (const [name, values] of [
     ['x', x],
     ['y', y],
   ] as const) {
     for (let k = 0; k < values.length; k += 1) {
       if (!Number.isFinite(values[k]))
-        throw new RangeError(`prepare: ${name} holds a non-finite value (${values[k]}) at ${k}`);
+        fail(name, `${name} holds a non-finite value (${values[k]}) at ${k}`);
     }
   }
 }

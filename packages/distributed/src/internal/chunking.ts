@@ -1,9 +1,18 @@
+import { InvalidArgumentError, ProtocolError } from '@sinkflow/core';
+
 /**
  * @internal Cuts a frame into chunks of at most `chunkBytes` (views, no copy), for transports
  * with a payload limit (NATS' `max_payload`, 1 MiB by default).
  */
 export function splitIntoChunks(frame: Uint8Array, chunkBytes: number): Uint8Array[] {
-  if (!(chunkBytes >= 1)) throw new Error(`chunk size must be >= 1 byte (got ${chunkBytes})`);
+  if (!(chunkBytes >= 1)) {
+    throw new InvalidArgumentError({
+      functionName: 'splitIntoChunks',
+      argumentName: 'chunkBytes',
+      message: 'must be >= 1 byte',
+      value: chunkBytes,
+    });
+  }
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset < frame.byteLength; offset += chunkBytes)
     chunks.push(frame.subarray(offset, Math.min(frame.byteLength, offset + chunkBytes)));
@@ -14,10 +23,13 @@ export function splitIntoChunks(frame: Uint8Array, chunkBytes: number): Uint8Arr
 /** @internal The smallest chunk a sender cuts (every chunk but the last is at least this big). */
 export const MINIMUM_CHUNK_BYTES = 1024;
 
-/** @internal Thrown by {@link ChunkAssembler.add} for a chunk that breaks the message's limits. */
-export class ChunkLimitError extends Error {
+/**
+ * @internal Thrown by {@link ChunkAssembler.add} for a chunk that breaks the message's limits
+ * (a {@link ProtocolError} of the channel `'chunked message'`).
+ */
+export class ChunkLimitError extends ProtocolError {
   constructor(message: string) {
-    super(message);
+    super({ channel: 'chunked message', message });
     this.name = 'ChunkLimitError';
   }
 }

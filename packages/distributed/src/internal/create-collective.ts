@@ -1,3 +1,4 @@
+import { DisposedError, InvalidArgumentError, ProtocolError } from '@sinkflow/core';
 import type { Collective, MemberTraffic } from '../collective/collective.js';
 import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
 import type { ShardReply, ShardRequest } from '../collective/shard-protocol.js';
@@ -26,9 +27,14 @@ export function createCollective(transport: CollectiveTransport): Collective {
   let closed = false;
 
   const scatter = async (requests: readonly ShardRequest[]): Promise<readonly ShardReply[]> => {
-    if (closed) throw new Error('the collective is closed');
-    if (requests.length !== members.length)
-      throw new RangeError(`expected ${members.length} requests, got ${requests.length}`);
+    if (closed) throw new DisposedError({ functionName: 'Collective', resource: 'collective' });
+    if (requests.length !== members.length) {
+      throw new InvalidArgumentError({
+        functionName: 'Collective.scatter',
+        argumentName: 'requests',
+        message: `expected ${members.length} requests (one per worker), got ${requests.length}`,
+      });
+    }
     requests.forEach((request, rank) => {
       if (request.header.op === 'prepare') shapes[rank] = shapeOfPrepare(request);
     });
@@ -64,7 +70,10 @@ export function createCollective(transport: CollectiveTransport): Collective {
     replies.map((reply, rank) => {
       const part = reply.vectors[vector];
       if (!(part instanceof Float64Array))
-        throw new Error(`worker ${rank} answered without the vector '${vector}'`);
+        throw new ProtocolError({
+          channel: `worker ${rank}`,
+          message: `answered without the vector '${vector}'`,
+        });
       return part;
     });
 
@@ -82,12 +91,22 @@ export function createCollective(transport: CollectiveTransport): Collective {
       const replies = await scatter(requests);
       let offset = 0;
       for (const part of partsOf(replies, vector)) {
-        if (offset + part.length > out.length) throw new RangeError('gathered blocks overflow out');
+        if (offset + part.length > out.length) {
+          throw new InvalidArgumentError({
+            functionName: 'Collective.gather',
+            argumentName: 'out',
+            message: `the gathered blocks overflow out (length ${out.length})`,
+          });
+        }
         out.set(part, offset);
         offset += part.length;
       }
       if (offset !== out.length)
-        throw new RangeError(`gathered ${offset} values, expected ${out.length}`);
+        throw new InvalidArgumentError({
+          functionName: 'Collective.gather',
+          argumentName: 'out',
+          message: `gathered ${offset} values, expected ${out.length} (the length of out)`,
+        });
       return replies;
     },
     async allReduceLogSumExp({ requests, vector, epsilon, out }) {
@@ -108,7 +127,12 @@ export function createCollective(transport: CollectiveTransport): Collective {
         let sum = 0;
         for (const reply of replies) {
           const value = reply.header.ok ? reply.header.values?.[name] : undefined;
-          if (typeof value !== 'number') throw new Error(`a worker answered without '${name}'`);
+          if (typeof value !== 'number') {
+            throw new ProtocolError({
+              channel: 'collective',
+              message: `a worker answered without '${name}'`,
+            });
+          }
           sum += value;
         }
         sums[name] = sum;

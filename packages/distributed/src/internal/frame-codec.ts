@@ -1,3 +1,4 @@
+import { InvalidArgumentError, ProtocolError } from '@sinkflow/core';
 import type { ShardVector, ShardVectors } from '../collective/shard-protocol.js';
 
 const MAGIC = 0x31464b53; // 'SKF1' little-endian
@@ -50,9 +51,12 @@ export function encodeFrame<Header>(frame: Frame<Header>): Uint8Array {
 export function decodeFrame<Header>(bytes: Uint8Array): Frame<Header> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 8 || view.getUint32(0, true) !== MAGIC)
-    throw new Error('not a sinkflow shard frame (bad magic)');
+    throw new ProtocolError({
+      channel: 'shard frame',
+      message: 'not a sinkflow shard frame (bad magic)',
+    });
   const length = view.getUint32(4, true);
-  if (8 + length > bytes.byteLength) throw new Error('truncated sinkflow shard frame');
+  if (8 + length > bytes.byteLength) throw truncated();
   const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as {
     h: Header;
     v: Array<[string, TypeCode, number]>;
@@ -61,9 +65,14 @@ export function decodeFrame<Header>(bytes: Uint8Array): Frame<Header> {
   const vectors: Record<string, ShardVector> = {};
   for (const [name, code, count] of meta.v) {
     const Type = TYPES[code];
-    if (Type === undefined) throw new Error(`unknown vector type '${code}' in a shard frame`);
+    if (Type === undefined) {
+      throw new ProtocolError({
+        channel: 'shard frame',
+        message: `unknown vector type '${code}'`,
+      });
+    }
     const byteLength = count * Type.BYTES_PER_ELEMENT;
-    if (offset + byteLength > bytes.byteLength) throw new Error('truncated sinkflow shard frame');
+    if (offset + byteLength > bytes.byteLength) throw truncated();
     const copy = new Uint8Array(byteLength);
     copy.set(bytes.subarray(offset, offset + byteLength));
     vectors[name] = new Type(copy.buffer);
@@ -77,11 +86,18 @@ function typeCode(vector: ShardVector): TypeCode {
   if (vector instanceof Float32Array) return 'f32';
   if (vector instanceof Int32Array) return 'i32';
   if (vector instanceof Uint32Array) return 'u32';
-  throw new Error(
-    'a shard message vector must be a Float64Array, Float32Array, Int32Array or Uint32Array',
-  );
+  throw new InvalidArgumentError({
+    functionName: 'encodeFrame',
+    argumentName: 'vectors',
+    message:
+      'a shard message vector must be a Float64Array, Float32Array, Int32Array or Uint32Array',
+  });
 }
 
 function align8(value: number): number {
   return (value + 7) & ~7;
+}
+
+function truncated(): ProtocolError {
+  return new ProtocolError({ channel: 'shard frame', message: 'truncated sinkflow shard frame' });
 }

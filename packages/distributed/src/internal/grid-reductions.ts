@@ -1,3 +1,4 @@
+import { ProtocolError } from '@sinkflow/core';
 import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
 import type { ShardReply } from '../collective/shard-protocol.js';
 import type { GridShard, ShardedLayout } from '../sharded/sharded-layout.js';
@@ -14,7 +15,10 @@ import type { GridShard, ShardedLayout } from '../sharded/sharded-layout.js';
 export function replyVector(reply: ShardReply, name: string, rank: number): Float64Array {
   const part = reply.vectors[name];
   if (!(part instanceof Float64Array))
-    throw new Error(`worker ${rank} answered without the vector '${name}'`);
+    throw new ProtocolError({
+      channel: `worker ${rank}`,
+      message: `answered without the vector '${name}'`,
+    });
   return part;
 }
 
@@ -85,7 +89,12 @@ export function sumStatistics(
       shard.rowBlock === 0,
     );
     const value = reply.header.ok ? reply.header.values?.kernelMoment : undefined;
-    if (typeof value !== 'number') throw new Error(`worker ${rank} answered without kernelMoment`);
+    if (typeof value !== 'number') {
+      throw new ProtocolError({
+        channel: `worker ${rank}`,
+        message: 'answered without kernelMoment',
+      });
+    }
     kernelMoment += value;
   });
   return { rowSums, columnSums, kernelMoment };

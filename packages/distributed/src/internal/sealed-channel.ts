@@ -7,6 +7,7 @@ import {
   hkdfSync,
   type KeyObject,
 } from 'node:crypto';
+import { ProtocolError } from '@sinkflow/core';
 
 /** @internal The two directions of a run's channel with one worker. */
 export type ChannelDirection = 'request' | 'reply';
@@ -120,9 +121,10 @@ function nonce(kind: ChannelKind, meta: SealedMeta): Buffer {
     !(Number.isSafeInteger(meta.sequence) && meta.sequence >= 0 && meta.sequence < 2 ** 32) ||
     !(Number.isSafeInteger(meta.index) && meta.index >= 0 && meta.index < 2 ** 32)
   )
-    throw new RangeError(
-      `sealed message sequence/index out of range (${meta.sequence}, ${meta.index})`,
-    );
+    throw new ProtocolError({
+      channel: 'sealed channel',
+      message: `sealed message sequence/index out of range (${meta.sequence}, ${meta.index})`,
+    });
   const bytes = Buffer.alloc(12);
   bytes[0] = kind === 'data' ? 1 : 2;
   bytes.writeUInt32BE(meta.sequence, 4);

@@ -1,3 +1,4 @@
+import { ProtocolError } from '@sinkflow/core';
 import {
   createJsBackend,
   createWasmBackend,
@@ -182,7 +183,10 @@ export class ShardServer implements ShardHandler {
         const local = rows.map((row) => row - state.rowStart);
         const values = vectors.values;
         if (!(values instanceof Float64Array || values instanceof Float32Array))
-          throw new Error("conditionalExpectation needs a float vector 'values'");
+          throw new ProtocolError({
+            channel: 'shard request',
+            message: "conditionalExpectation needs a float vector 'values'",
+          });
         const out = new Float64Array(rows.length * header.width);
         if (rows.length > 0) requireAllColumns(state, 'conditionalExpectation');
         if (rows.length > 0 && state.kernel !== undefined) {
@@ -218,7 +222,10 @@ export class ShardServer implements ShardHandler {
         const rows = vector(vectors, 'rows', Int32Array);
         const values = vectors.values;
         if (!(values instanceof Float64Array || values instanceof Float32Array))
-          throw new Error("blockConditionalExpectation needs a float vector 'values'");
+          throw new ProtocolError({
+            channel: 'shard request',
+            message: "blockConditionalExpectation needs a float vector 'values'",
+          });
         const out = new Float64Array(rows.length * header.width);
         const logMass = new Float64Array(rows.length).fill(Number.NEGATIVE_INFINITY);
         if (rows.length > 0 && state.kernel !== undefined) {
@@ -248,7 +255,10 @@ export class ShardServer implements ShardHandler {
         await this.dispose();
         return { vectors: {} };
       default:
-        throw new Error(`unknown shard operation '${(header as { op: string }).op}'`);
+        throw new ProtocolError({
+          channel: 'shard request',
+          message: `unknown shard operation '${(header as { op: string }).op}'`,
+        });
     }
   }
 
@@ -262,7 +272,12 @@ export class ShardServer implements ShardHandler {
   }
 
   private use(): ShardState {
-    if (this.state === undefined) throw new Error('the shard has no prepared kernel');
+    if (this.state === undefined) {
+      throw new ProtocolError({
+        channel: 'shard request',
+        message: 'the shard has no prepared kernel',
+      });
+    }
     return this.state;
   }
 
@@ -287,7 +302,10 @@ export class ShardServer implements ShardHandler {
 /** The global-row sampler and the plain projection need all of Y (row sharding). */
 function requireAllColumns(state: ShardState, operation: string): void {
   if (state.columnStart !== 0 || state.columnCount !== state.m)
-    throw new Error(`${operation} needs all columns; this shard owns a column block`);
+    throw new ProtocolError({
+      channel: 'shard request',
+      message: `${operation} needs all columns; this shard owns a column block`,
+    });
 }
 
 function vector<T extends ShardVector>(
@@ -297,6 +315,9 @@ function vector<T extends ShardVector>(
 ): T {
   const value = vectors[name];
   if (!(value instanceof type))
-    throw new Error(`shard request is missing the ${type.name} '${name}'`);
+    throw new ProtocolError({
+      channel: 'shard request',
+      message: `missing the ${type.name} '${name}'`,
+    });
   return value as T;
 }

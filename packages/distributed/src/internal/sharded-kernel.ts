@@ -1,4 +1,4 @@
-import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import { DisposedError, InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import type {
   ConditionalExpectationRequest,
   CouplingStatistics,
@@ -117,7 +117,13 @@ export async function prepareShardedKernel({
   );
   let disposed = false;
   const live = (operation: string) => {
-    if (disposed) throw new Error(`createShardedBackend: ${operation} on a disposed kernel`);
+    if (disposed) {
+      throw new DisposedError({
+        functionName: 'createShardedBackend',
+        resource: 'kernel',
+        operation,
+      });
+    }
   };
   /** One pass: scatter, then reduce in the driver; timed together (see `ShardedReport`). */
   const pass = async (

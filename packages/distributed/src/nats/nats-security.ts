@@ -227,17 +227,20 @@ interface ConfigFile {
 
 function readConfigFile(path: string): ConfigFile {
   const text = readSecretFile(path, 'SINKFLOW_NATS_CONFIG') as string;
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error();
-    return value as ConfigFile;
+    value = JSON.parse(text) as unknown;
   } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'SINKFLOW_NATS_CONFIG',
       message: `${path} must hold a JSON object`,
     });
   }
+  return value as ConfigFile;
 }
 
 function readSecretFile(path: string | undefined, argumentName: string): string | undefined {

@@ -1,3 +1,4 @@
+import { ProtocolError } from '@sinkflow/core';
 import type { NatsConnection } from 'nats';
 import type { CollectiveMember } from '../collective/collective.js';
 import { WorkerJoinError } from '../errors/worker-join-error.js';
@@ -136,5 +137,8 @@ export async function sendControl(
   const answer = channel.open('reply', 'control', meta, reply.data);
   const expected = command === 'ping' ? 'pong' : 'bye';
   if (answer === undefined || decoder.decode(answer) !== expected)
-    throw new Error(`an answer to '${command}' that worker ${member.rank} did not seal`);
+    throw new ProtocolError({
+      channel: 'sealed channel',
+      message: `an answer to '${command}' that worker ${member.rank} did not seal`,
+    });
 }

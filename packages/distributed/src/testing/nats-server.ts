@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { BackendUnavailableError } from '@sinkflow/core';
 
 /** Where {@link findNatsServer} looks for the `nats-server` binary, besides `NATS_SERVER`. */
 const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -70,7 +71,12 @@ export async function startNatsServer({
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
 } = {}): Promise<NatsServerProcess> {
-  if (binary === undefined) throw new Error('nats-server is not installed');
+  if (binary === undefined) {
+    throw new BackendUnavailableError({
+      backend: 'nats-server',
+      message: 'nats-server is not installed (apt-get install nats-server)',
+    });
+  }
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', '-1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
