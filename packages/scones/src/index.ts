@@ -30,7 +30,3 @@ export type {
   TrainDenoisingScoreModelOptions,
 } from './score/train-denoising-score-model.js';
 export { trainDenoisingScoreModel } from './score/train-denoising-score-model.js';
-export type { GaussianStudySettings } from './study/gaussian-study-budgets.js';
-export { GAUSSIAN_STUDY_BUDGETS } from './study/gaussian-study-budgets.js';
-export type { GaussianStudyOptions, GaussianStudyResult } from './study/run-gaussian-study.js';
-export { runGaussianStudy } from './study/run-gaussian-study.js';

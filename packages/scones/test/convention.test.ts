@@ -53,9 +53,9 @@ describe('lambda conventions', () => {
     const closedForm = (epsilon: number) =>
       entropicGaussianCoupling({
         mean1: zeros,
-        cov1: benchmark2d.sourceCovariance,
+        covariance1: benchmark2d.sourceCovariance,
         mean2: zeros,
-        cov2: benchmark2d.targetCovariance,
+        covariance2: benchmark2d.targetCovariance,
         epsilon,
       }).crossCovariance;
     const distance = (a: ArrayLike<number>) =>

@@ -29,9 +29,9 @@ const zeros = new Float64Array(d);
 const closedForm = (epsilon: number) =>
   entropicGaussianCoupling({
     mean1: zeros,
-    cov1: benchmark2d.sourceCovariance,
+    covariance1: benchmark2d.sourceCovariance,
     mean2: zeros,
-    cov2: benchmark2d.targetCovariance,
+    covariance2: benchmark2d.targetCovariance,
     epsilon,
   });
 

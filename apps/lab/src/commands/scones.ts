@@ -1,11 +1,11 @@
 import { dirname } from 'node:path';
 import { selectBackend } from '@sinkflow/fm';
-import { runGaussianStudy } from '@sinkflow/scones';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { createProgress, type Progress } from '../io/progress.js';
+import { runGaussianStudy } from '../scones/run-gaussian-study.js';
 import { openResultsStore } from '../sweep/results-store.js';
 
 const PHASES = {

@@ -3,11 +3,13 @@ import { createRandomGenerator, requireInteger, requireOneOf } from '@sinkflow/c
 import type { DistributionSampler } from '@sinkflow/fm';
 import { couplingBwUvp, entropicJointCovariance } from '@sinkflow/metrics';
 import { entropicGaussianCoupling } from '@sinkflow/ot';
-import { trainDualPotentials } from '../dual/train-dual-potentials.js';
-import { trainBarycentricProjection } from '../projection/train-barycentric-projection.js';
-import { klRegularizer } from '../regularizer/kl-regularizer.js';
-import { sampleConditional } from '../sample/sample-conditional.js';
-import { gaussianTargetScore } from '../score/gaussian-target-score.js';
+import {
+  gaussianTargetScore,
+  klRegularizer,
+  sampleConditional,
+  trainBarycentricProjection,
+  trainDualPotentials,
+} from '@sinkflow/scones';
 import { GAUSSIAN_STUDY_BUDGETS, type GaussianStudySettings } from './gaussian-study-budgets.js';
 
 /** Options of {@link runGaussianStudy}. */
@@ -183,9 +185,9 @@ export async function runGaussianStudy({
         final: tail.reduce((sum, value) => sum + value, 0) / tail.length,
         closedForm: entropicGaussianCoupling({
           mean1: zeros,
-          cov1: benchmark.sourceCovariance,
+          covariance1: benchmark.sourceCovariance,
           mean2: zeros,
-          cov2: benchmark.targetCovariance,
+          covariance2: benchmark.targetCovariance,
           epsilon: lambda,
         }).cost,
       },
