@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError } from '@sinkflow/core';
+import { InvalidArgumentError, SinkflowError } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 
 /** The benchmarks `sinkflow bench` runs: the repository's root scripts of the same name. */
@@ -66,7 +66,7 @@ Example:
       child.on('error', () => resolve(127));
       child.on('close', (status) => resolve(status ?? 1));
     });
-    if (code !== 0) throw new Error(`benchmark '${name}' exited with code ${code}`);
+    if (code !== 0) throw new BenchmarkRunError(`benchmark '${name}' exited with code ${code}`);
   },
 };
 
@@ -76,10 +76,25 @@ function repositoryRoot(): string {
   while (!existsSync(join(directory, 'pnpm-workspace.yaml'))) {
     const parent = dirname(directory);
     if (parent === directory)
-      throw new Error(
+      throw new BenchmarkRunError(
         'sinkflow bench runs from the sinkflow repository (no pnpm-workspace.yaml found)',
       );
     directory = parent;
   }
   return directory;
+}
+
+const benchmarkRunSymbol = Symbol.for('sinkflow.lab.BenchmarkRunError');
+
+/**
+ * A benchmark that could not run or failed (outside the repository, a non-zero exit): the command
+ * line reports it as a failure (exit 1), not as bad input.
+ */
+class BenchmarkRunError extends SinkflowError {
+  readonly [benchmarkRunSymbol] = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchmarkRunError';
+  }
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   createPointCloud,
+  InternalError,
   InvalidArgumentError,
   type NpyArray,
   NpyFormatError,
@@ -109,9 +110,10 @@ export async function writeArrayFile(path: string, array: NpyArray): Promise<voi
   if (array.data instanceof Float64Array || array.data instanceof Float32Array) {
     const index = array.data.findIndex((value) => !Number.isFinite(value));
     if (index >= 0) {
-      throw new Error(
-        `refusing to write ${path}: element ${index} is ${array.data[index]} (not finite)`,
-      );
+      throw new InternalError({
+        where: 'writeArrayFile',
+        message: `refusing to write ${path}: element ${index} is ${array.data[index]} (not finite)`,
+      });
     }
   }
   await makeDirectory(dirname(path));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { InternalError } from '@sinkflow/core';
 import type { RunRecord } from '../sweep/results-store.js';
 import { type FigureSpec, reportFigures } from './report-figures.js';
 import { type TrajectoryFigure, trajectoryFigures } from './trajectory-figures.js';
@@ -92,7 +93,12 @@ function packageFile(name: string, file: string): string {
     JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')).name !== name
   ) {
     const parent = dirname(directory);
-    if (parent === directory) throw new Error(`cannot find the installed package ${name}`);
+    if (parent === directory) {
+      throw new InternalError({
+        where: 'sinkflow report',
+        message: `cannot find the installed package ${name}`,
+      });
+    }
     directory = parent;
   }
   return join(directory, file);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InternalError } from '@sinkflow/core';
 import { type RunResult, readRunResult, writeRunSpec } from './run-files.js';
 import { inspectRunLock } from './run-lock.js';
 import { SWEEP_PARENT_ENV } from './stop-on-interrupt.js';
@@ -100,7 +101,12 @@ function labCliPath(): string {
       return join(directory, 'dist', 'cli.js');
     }
     const parent = dirname(directory);
-    if (parent === directory) throw new Error('cannot find the @sinkflow/lab package root');
+    if (parent === directory) {
+      throw new InternalError({
+        where: 'sinkflow sweep',
+        message: 'cannot find the @sinkflow/lab package root',
+      });
+    }
     directory = parent;
   }
 }
