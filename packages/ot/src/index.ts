@@ -13,11 +13,6 @@ export type {
   CalibrationShape,
 } from './backend/calibrate-backends.js';
 export { calibrateBackends } from './backend/calibrate-backends.js';
-export {
-  checkKernelProblem,
-  checkRequestLengths,
-  checkRowIndices,
-} from './backend/check-requests.js';
 export { defaultBackend, wasmBackendSupported } from './backend/default-backend.js';
 export { createJsBackend } from './backend/js/create-js-backend.js';
 export type { OptionalBackendProviders } from './backend/optional-providers.js';

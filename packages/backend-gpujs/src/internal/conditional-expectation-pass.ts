@@ -1,8 +1,9 @@
 import type { ConditionalExpectationRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { chunkScores, scoreChunkRows } from './column-scores.js';
 import { weightedSums } from './kernel-functions.js';
+import { OFFSET_FLOOR } from './offset-floor.js';
 import { outputRows, type PassContext } from './pass-context.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * Conditional expectations `out_s = sum_j w_sj values_j / sum_j w_sj` with
@@ -17,8 +18,8 @@ export async function runConditionalExpectation(
   { rows, columnPotentials, epsilon, values, width, out }: ConditionalExpectationRequest,
 ): Promise<void> {
   const { m, limits } = context;
-  const shifted = shiftOffsets(columnPotentials);
-  if (shifted.kind === 'fill') {
+  const shifted = shiftOffsets(columnPotentials, { floor: OFFSET_FLOOR });
+  if (shifted.kind !== 'finite') {
     // No finite weight (or NaN in g): the ratio is undefined.
     out.fill(Number.NaN);
     return;

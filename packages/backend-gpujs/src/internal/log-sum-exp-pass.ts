@@ -1,6 +1,8 @@
 import type { KernelSide } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { logSumExpDense, logSumExpOnline } from './kernel-functions.js';
 import type { KernelCall } from './kernel-set.js';
+import { OFFSET_FLOOR } from './offset-floor.js';
 import {
   blockInput,
   outputRows,
@@ -8,7 +10,6 @@ import {
   type SideData,
   sideData,
 } from './pass-context.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * The soft-max pass `out_i = eps log sum_j exp((h_j + K_ij) / eps)` by two-level accumulation:
@@ -28,9 +29,9 @@ export async function runLogSumExp(
   epsilon: number,
   out: Float64Array,
 ): Promise<void> {
-  const shifted = shiftOffsets(offsets);
-  if (shifted.kind === 'fill') {
-    out.fill(shifted.value);
+  const shifted = shiftOffsets(offsets, { floor: OFFSET_FLOOR });
+  if (shifted.kind !== 'finite') {
+    out.fill(shifted.kind === 'empty' ? Number.NEGATIVE_INFINITY : shifted.value);
     return;
   }
   const data = sideData(context, side);
@@ -45,7 +46,7 @@ export async function runLogSumExp(
       for (const tile of tiles) top = Math.max(top, tile[k] as number);
       let sum = 0;
       for (const tile of tiles) sum += Math.exp(((tile[k] as number) - top) / epsilon);
-      out[first + k] = shifted.shift + top + epsilon * Math.log(sum);
+      out[first + k] = shifted.top + top + epsilon * Math.log(sum);
     }
   }
 }

@@ -1,5 +1,6 @@
-import { DisposedError, InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
-import { checkKernelProblem, type KernelProblem, type PreparedKernel } from '@sinkflow/ot';
+import { DisposedError, InvalidArgumentError } from '@sinkflow/core';
+import type { KernelProblem, PreparedKernel } from '@sinkflow/ot';
+import { checkEpsilon, checkKernelProblem } from '@sinkflow/ot/backend';
 import type { GpujsMode } from '../gpujs-mode.js';
 import { type KernelLimits, kernelLimits, planBlocks } from './block-plan.js';
 import { checkLength, checkLengths, checkRows } from './check-requests.js';
@@ -73,8 +74,6 @@ export async function prepareGpujsKernel(
     tail = result.catch(() => undefined);
     return result;
   };
-  const checkEpsilon = (name: string, epsilon: number) =>
-    requirePositiveNumber(epsilon, { functionName: name, argumentName: 'epsilon' });
 
   return {
     mode,

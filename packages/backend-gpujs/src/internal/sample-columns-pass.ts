@@ -1,8 +1,9 @@
 import { fillCounterGumbelRow } from '@sinkflow/core';
 import type { SampleColumnsRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { chunkScores, scoreChunkRows } from './column-scores.js';
+import { OFFSET_FLOOR } from './offset-floor.js';
 import type { PassContext } from './pass-context.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * Gumbel-max sampling [gumbel1954]: the kernel scores a chunk of rows against every column
@@ -20,12 +21,11 @@ export async function runSampleColumns(
   { rows, draws, columnPotentials, epsilon, seed, out }: SampleColumnsRequest,
 ): Promise<void> {
   const { m } = context;
-  const shifted = shiftOffsets(columnPotentials);
-  if (shifted.kind === 'fill') {
+  const shifted = shiftOffsets(columnPotentials, { floor: OFFSET_FLOOR });
+  if (shifted.kind !== 'finite') {
     // No finite score: the first +Infinity column wins, as in the reference; else column 0.
-    out.fill(
-      shifted.value === Number.POSITIVE_INFINITY ? columnPotentials.indexOf(shifted.value) : 0,
-    );
+    const infinite = shifted.kind === 'invalid' && shifted.value === Number.POSITIVE_INFINITY;
+    out.fill(infinite ? columnPotentials.indexOf(Number.POSITIVE_INFINITY) : 0);
     return;
   }
   const chunkRows = scoreChunkRows(context.limits, m, rows.length);

@@ -1,9 +1,10 @@
 import type { CouplingStatistics, StatisticsRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { momentDense, momentOnline } from './kernel-functions.js';
 import type { KernelCall } from './kernel-set.js';
 import { runLogSumExp } from './log-sum-exp-pass.js';
+import { OFFSET_FLOOR } from './offset-floor.js';
 import { blockInput, outputRows, type PassContext } from './pass-context.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * The statistics of `P_ij = exp((f_i + g_j + K_ij) / eps)` from three streaming passes, each
@@ -46,9 +47,9 @@ async function runMoment(
   rowSums: Float64Array,
   epsilon: number,
 ): Promise<number> {
-  const shifted = shiftOffsets(g);
+  const shifted = shiftOffsets(g, { floor: OFFSET_FLOOR });
   // All g = -Infinity: P = 0 and so is <P, K>; NaN or +Infinity in g: undefined.
-  if (shifted.kind === 'fill') return shifted.value === Number.NEGATIVE_INFINITY ? 0 : Number.NaN;
+  if (shifted.kind !== 'finite') return shifted.kind === 'empty' ? 0 : Number.NaN;
   const data = context.rows;
   const { plan } = data;
   let moment = 0;
@@ -56,7 +57,7 @@ async function runMoment(
     const first = block * plan.blockRows;
     const count = Math.min(plan.blockRows, plan.keptCount - first);
     const shifts = new Float32Array(plan.blockRows);
-    for (let k = 0; k < count; k += 1) shifts[k] = (rowLse[first + k] as number) - shifted.shift;
+    for (let k = 0; k < count; k += 1) shifts[k] = (rowLse[first + k] as number) - shifted.top;
     const input = blockInput(data, block);
     const call: KernelCall =
       context.mode === 'dense'

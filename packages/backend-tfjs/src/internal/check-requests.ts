@@ -1,5 +1,6 @@
-import { InvalidArgumentError, requirePositiveNumber } from '@sinkflow/core';
-import { checkRequestLengths, type KernelProblem, type KernelSide } from '@sinkflow/ot';
+import { InvalidArgumentError } from '@sinkflow/core';
+import type { KernelProblem, KernelSide } from '@sinkflow/ot';
+import { checkRequestLengths } from '@sinkflow/ot/backend';
 
 /** Throws unless `vector` has `expected` entries. */
 export function checkLength(
@@ -36,9 +37,4 @@ export function checkSideLengths(
     });
   }
   checkRequestLengths(functionName, problem, side, offsets?.length ?? -1, out?.length ?? -1);
-}
-
-/** `epsilon` must be a positive finite number. */
-export function checkEpsilon(functionName: string, epsilon: number): void {
-  requirePositiveNumber(epsilon, { functionName, argumentName: 'epsilon' });
 }

@@ -1,10 +1,10 @@
 import type { ConditionalExpectationRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { EMPTY_BLOCK_MAXIMUM } from './block-partials.js';
 import { runBlocks } from './block-pipeline.js';
 import type { KernelContext } from './kernel-context.js';
 import { scaleRight, scoreRows } from './kernel-tensors.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * `out_s = sum_j w_sj v_j / sum_j w_sj` with `w_sj = exp(z_sj - max_j z_sj)`,
@@ -21,7 +21,7 @@ export async function conditionalExpectationPass(
   const { tf } = context;
   const tensors = context.tensors.sides.rows;
   const { length: m, paddedLength, blockCount, columnBlock } = tensors;
-  const shifted = shiftOffsets(columnPotentials, epsilon, paddedLength);
+  const shifted = shiftOffsets(columnPotentials, { divisor: epsilon, length: paddedLength });
   if (shifted.kind !== 'finite') {
     out.fill(Number.NaN);
     return;
@@ -41,7 +41,7 @@ export async function conditionalExpectationPass(
     }
   }
   const blockSize = context.rowBlock('rows');
-  const bias = tf.tensor1d(shifted.scaled, 'float32');
+  const bias = tf.tensor1d(shifted.values, 'float32');
   const valueBlocks = tf.tensor3d(centred, [blockCount, columnBlock, width], 'float32');
   const scaledRight = scaleRight(tf, tensors, epsilon);
   try {

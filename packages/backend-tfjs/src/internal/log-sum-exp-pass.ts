@@ -1,9 +1,9 @@
 import type { LogSumExpRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { blockPartials, mergeRowPartials } from './block-partials.js';
 import { runBlocks } from './block-pipeline.js';
 import type { KernelContext } from './kernel-context.js';
 import { scaleRight, scoreRows } from './kernel-tensors.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * `out_k = eps log sum_r exp((h_r + K_kr) / eps)` over one side, never holding more than a row
@@ -18,14 +18,14 @@ export async function logSumExpPass(
 ): Promise<void> {
   const { tf } = context;
   const tensors = context.tensors.sides[side];
-  const shifted = shiftOffsets(offsets, epsilon, tensors.paddedLength);
+  const shifted = shiftOffsets(offsets, { divisor: epsilon, length: tensors.paddedLength });
   if (shifted.kind !== 'finite') {
     out.fill(shifted.kind === 'empty' ? Number.NEGATIVE_INFINITY : Number.NaN);
     return;
   }
   const rowBlock = context.rowBlock(side);
   const { blockCount, columnBlock } = tensors;
-  const bias = tf.tensor1d(shifted.scaled, 'float32');
+  const bias = tf.tensor1d(shifted.values, 'float32');
   const scaledRight = scaleRight(tf, tensors, epsilon);
   try {
     await runBlocks({
@@ -45,7 +45,7 @@ export async function logSumExpPass(
         const sums = values.subarray(size * blockCount);
         for (let row = 0; row < size; row += 1) {
           const logSum = mergeRowPartials(maxima, sums, row * blockCount, blockCount);
-          out[start + row] = shifted.shift + epsilon * logSum;
+          out[start + row] = shifted.top + epsilon * logSum;
         }
       },
     });

@@ -4,14 +4,9 @@ import {
   InvalidArgumentError,
   requireInteger,
 } from '@sinkflow/core';
-import {
-  checkKernelProblem,
-  checkRowIndices,
-  type KernelProblem,
-  type KernelSide,
-  type PreparedKernel,
-} from '@sinkflow/ot';
-import { checkEpsilon, checkLength, checkSideLengths } from './check-requests.js';
+import type { KernelProblem, KernelSide, PreparedKernel } from '@sinkflow/ot';
+import { checkEpsilon, checkKernelProblem, checkRowIndices } from '@sinkflow/ot/backend';
+import { checkLength, checkSideLengths } from './check-requests.js';
 import { conditionalExpectationPass } from './conditional-expectation-pass.js';
 import { type KernelContext, rowBlockFor } from './kernel-context.js';
 import { uploadKernelTensors } from './kernel-tensors.js';

@@ -1,9 +1,9 @@
 import type { SampleColumnsRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import { runBlocks } from './block-pipeline.js';
 import { gumbelArgmax } from './gumbel-argmax.js';
 import type { KernelContext } from './kernel-context.js';
 import { scaleRight, scoreRows } from './kernel-tensors.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * Gumbel-max sampling of one column per requested row: the scores
@@ -19,14 +19,14 @@ export async function sampleColumnsPass(
   const { tf } = context;
   const tensors = context.tensors.sides.rows;
   const { length: m, paddedLength } = tensors;
-  const shifted = shiftOffsets(columnPotentials, epsilon, paddedLength);
+  const shifted = shiftOffsets(columnPotentials, { divisor: epsilon, length: paddedLength });
   if (shifted.kind !== 'finite' || rows.length === 0) {
     out.fill(0);
     return;
   }
   const blockSize = context.rowBlock('rows');
   const noise = new Float64Array(m);
-  const bias = tf.tensor1d(shifted.scaled, 'float32');
+  const bias = tf.tensor1d(shifted.values, 'float32');
   const scaledRight = scaleRight(tf, tensors, epsilon);
   try {
     await runBlocks({

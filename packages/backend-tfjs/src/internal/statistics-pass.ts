@@ -1,4 +1,5 @@
 import type { CouplingStatistics, StatisticsRequest } from '@sinkflow/ot';
+import { shiftOffsets } from '@sinkflow/ot/backend';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import {
   blockPartials,
@@ -9,7 +10,6 @@ import {
 import { runBlocks } from './block-pipeline.js';
 import type { KernelContext } from './kernel-context.js';
 import { kernelRows } from './kernel-tensors.js';
-import { shiftOffsets } from './shift-offsets.js';
 
 /**
  * One streaming pass over `P_ij = exp((f_i + g_j + K_ij) / eps)`, by row blocks of K:
@@ -34,8 +34,8 @@ export async function statisticsPass(
   const { count: n, length: m, blockCount, columnBlock, paddedLength } = tensors;
   const rowSums = new Float64Array(n);
   const columnSums = new Float64Array(m);
-  const g = shiftOffsets(columnPotentials, epsilon, paddedLength);
-  const f = shiftOffsets(rowPotentials, epsilon, n);
+  const g = shiftOffsets(columnPotentials, { divisor: epsilon, length: paddedLength });
+  const f = shiftOffsets(rowPotentials, { divisor: epsilon, length: n });
   if (g.kind === 'invalid' || f.kind === 'invalid') {
     rowSums.fill(Number.NaN);
     columnSums.fill(Number.NaN);
@@ -48,8 +48,8 @@ export async function statisticsPass(
   const columnTotals = new Float64Array(paddedLength);
   const merged = new Float64Array(3);
   let kernelMoment = 0;
-  const gBias = tf.tensor1d(g.scaled, 'float32');
-  const fColumn = tf.tensor2d(f.scaled, [n, 1], 'float32');
+  const gBias = tf.tensor1d(g.values, 'float32');
+  const fColumn = tf.tensor2d(f.values, [n, 1], 'float32');
   try {
     await runBlocks({
       count: Math.ceil(n / rowBlock),
@@ -90,7 +90,7 @@ export async function statisticsPass(
           const moment = merged[2] as number;
           if (total === 0) continue;
           // exp((f_i + G) / eps + M_i) is folded into one exponent with log S_i and log |T_i|.
-          const logScale = ((rowPotentials[start + row] as number) + g.shift) / epsilon + maximum;
+          const logScale = ((rowPotentials[start + row] as number) + g.top) / epsilon + maximum;
           rowSums[start + row] = Math.exp(logScale + Math.log(total));
           if (moment !== 0) {
             kernelMoment += Math.sign(moment) * Math.exp(logScale + Math.log(Math.abs(moment)));
@@ -118,7 +118,7 @@ export async function statisticsPass(
       total === 0
         ? 0
         : Math.exp(
-            ((columnPotentials[j] as number) + f.shift) / epsilon +
+            ((columnPotentials[j] as number) + f.top) / epsilon +
               (columnMaxima[j] as number) +
               Math.log(total),
           );

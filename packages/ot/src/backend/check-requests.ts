@@ -1,4 +1,4 @@
-import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
 import type { KernelProblem, KernelSide } from '../backend/sinkhorn-backend.js';
 
 /**
@@ -123,4 +123,17 @@ export function checkRowIndices(
       });
     }
   }
+}
+
+/**
+ * Checks the epsilon of a kernel request, as every backend pass must: a positive finite number.
+ *
+ * @throws InvalidArgumentError naming `epsilon` and the function.
+ * @example
+ * ```ts
+ * checkEpsilon('logSumExp', 0.05); // 0.05
+ * ```
+ */
+export function checkEpsilon(functionName: string, epsilon: unknown): number {
+  return requirePositiveNumber(epsilon, { functionName, argumentName: 'epsilon' });
 }

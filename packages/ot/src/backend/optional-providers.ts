@@ -16,15 +16,17 @@ export interface OptionalBackendProviders {
 /**
  * Loads the `sinkhornBackendProvider` of each optional backend package that is installed
  * (`@sinkflow/backend-tfjs`, `@sinkflow/backend-gpujs`), without making them dependencies of
- * `@sinkflow/ot`: each is imported by name from beside `@sinkflow/ot`, then (in Node, for
- * package managers with a strict layout such as pnpm) resolved from the current working
- * directory's project. A package that is absent is reported in `missing`, never thrown.
+ * `@sinkflow/ot`: each is loaded by a plain dynamic `import()` of its package name, resolved from
+ * `@sinkflow/ot` itself (as Node and bundlers resolve any import of this module). A package that
+ * cannot be imported, or exports no provider, is reported in `missing` with the reason, never
+ * thrown. Under a strict layout (pnpm) a package is visible to ot only when the project lists it
+ * beside ot; pass `backendProviders` to choose candidates explicitly.
  *
  * @example
  * ```ts
  * const { providers, missing } = await loadOptionalBackendProviders();
  * providers.map((provider) => provider.name); // ['tfjs'] when only @sinkflow/backend-tfjs is installed
- * missing.gpujs; // "package '@sinkflow/backend-gpujs' is not installed"
+ * missing.gpujs; // "package '@sinkflow/backend-gpujs' is not installed (Cannot find package ...)"
  * ```
  */
 export async function loadOptionalBackendProviders(): Promise<OptionalBackendProviders> {
@@ -38,48 +40,21 @@ export async function loadOptionalBackendProviders(): Promise<OptionalBackendPro
   return { providers, missing };
 }
 
+/** The package's provider, or why it cannot be had. */
 async function importProvider(packageName: string): Promise<SinkhornBackendProvider | string> {
-  const module =
-    (await importBesideOt(packageName)) ?? (await importFromWorkingDirectory(packageName));
-  if (module === undefined) return `package '${packageName}' is not installed`;
+  let module: unknown;
+  try {
+    // The name is a value, not a literal: bundlers leave the import alone (the package stays
+    // optional), and Node resolves it from this module, as it would a literal.
+    module = await import(/* @vite-ignore */ packageName);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `package '${packageName}' is not installed (${why})`;
+  }
   const provider = (module as { sinkhornBackendProvider?: SinkhornBackendProvider })
     .sinkhornBackendProvider;
   if (typeof provider?.create !== 'function') {
     return `package '${packageName}' does not export a sinkhornBackendProvider`;
   }
   return provider;
-}
-
-async function importBesideOt(packageName: string): Promise<unknown> {
-  try {
-    // A variable specifier: bundlers leave it alone, so the package stays optional.
-    return await import(/* @vite-ignore */ packageName);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Resolves the package from the current working directory's project: its `package.json` (our
- * packages export it), then the `import` target of its `.` export (`require.resolve` alone
- * cannot resolve an ESM-only exports map).
- */
-async function importFromWorkingDirectory(packageName: string): Promise<unknown> {
-  try {
-    const { createRequire } = await import('node:module');
-    const { pathToFileURL } = await import('node:url');
-    const { dirname, join } = await import('node:path');
-    const { readFile } = await import('node:fs/promises');
-    const require = createRequire(join(process.cwd(), 'package.json'));
-    const manifestPath = require.resolve(`${packageName}/package.json`);
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
-      exports?: { '.'?: { import?: string } };
-      main?: string;
-    };
-    const entry = manifest.exports?.['.']?.import ?? manifest.main;
-    if (entry === undefined) return undefined;
-    return await import(/* @vite-ignore */ pathToFileURL(join(dirname(manifestPath), entry)).href);
-  } catch {
-    return undefined;
-  }
 }

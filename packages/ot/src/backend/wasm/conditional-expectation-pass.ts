@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import { checkRequestLengths } from '../check-requests.js';
+import { checkEpsilon, checkRequestLengths } from '../check-requests.js';
 import type { ConditionalExpectationRequest, KernelProblem } from '../sinkhorn-backend.js';
 import type { KernelContext } from './kernel-context.js';
 import { roundUp } from './memory-plan.js';
-import { checkEpsilon, sideLayout, tileIndex, writeShiftedOffsets } from './pass-inputs.js';
+import { sideLayout, tileIndex, writeShiftedOffsets } from './pass-inputs.js';
 
 /**
  * The conditional expectation on the WebAssembly kernels (the barycentric projection when the
@@ -32,13 +32,13 @@ export function runConditionalExpectation(
     'columnPotentials',
     'out',
   ]);
-  const epsilon = checkEpsilon(request.epsilon, functionName);
+  const epsilon = checkEpsilon(functionName, request.epsilon);
   checkExpectationArguments(functionName, problem, request);
   if (rows.length === 0) return;
   const { plan, tuning } = context;
   const layout = sideLayout(context, 'rows');
   const shifted = writeShiftedOffsets(context, g, plan.mPad, epsilon, functionName);
-  if (shifted === 'nan' || shifted === '-inf' || layout.badColumns.length > 0) {
+  if (shifted.kind !== 'finite' || layout.badColumns.length > 0) {
     out.fill(Number.NaN);
     return;
   }

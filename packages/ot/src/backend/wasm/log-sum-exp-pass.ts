@@ -1,7 +1,7 @@
-import { checkRequestLengths } from '../check-requests.js';
+import { checkEpsilon, checkRequestLengths } from '../check-requests.js';
 import type { KernelProblem, LogSumExpRequest } from '../sinkhorn-backend.js';
 import type { KernelContext } from './kernel-context.js';
-import { checkEpsilon, sideLayout, tileIndex, writeShiftedOffsets } from './pass-inputs.js';
+import { sideLayout, tileIndex, writeShiftedOffsets } from './pass-inputs.js';
 
 /**
  * The soft-max pass on the WebAssembly kernels [klein2025]:
@@ -27,7 +27,7 @@ export function runLogSumExp(
   const functionName = 'createWasmBackend.logSumExp';
   const { side, offsets, out } = request;
   checkRequestLengths(functionName, problem, side, offsets.length, out.length);
-  const epsilon = checkEpsilon(request.epsilon, functionName);
+  const epsilon = checkEpsilon(functionName, request.epsilon);
   const layout = sideLayout(context, side);
   const shifted = writeShiftedOffsets(
     context,
@@ -36,8 +36,8 @@ export function runLogSumExp(
     epsilon,
     functionName,
   );
-  if (shifted === 'nan' || shifted === '-inf') {
-    out.fill(shifted === 'nan' ? Number.NaN : Number.NEGATIVE_INFINITY);
+  if (shifted.kind !== 'finite') {
+    out.fill(shifted.kind === 'invalid' ? Number.NaN : Number.NEGATIVE_INFINITY);
   } else {
     const { plan, tuning } = context;
     const common = [
@@ -45,7 +45,7 @@ export function runLogSumExp(
       layout.columnsPadded,
       plan.offsets,
       plan.offsets32,
-      shifted.scale,
+      Math.LOG2E / epsilon,
       // A bound of |K_ij| (Cauchy-Schwarz) for the rounding margin of the kernel's skip test.
       context.clouds.maximumNormX * context.clouds.maximumNormY,
       plan.outShift,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@sinkflow/core';
+import { type ShiftedOffsets, shiftOffsets } from '../shift-offsets.js';
 import type { KernelSide } from '../sinkhorn-backend.js';
 import { KERNEL_CONSTANTS } from './generated/kernels-wasm.js';
 import type { KernelContext } from './kernel-context.js';
@@ -74,28 +75,21 @@ export const tileIndex = (d: number): number =>
 /** Above this epsilon the float32 copy of the clamp -2^30 / s = -2^30 eps / log2(e) overflows. */
 const LARGEST_EPSILON = 2 ** 96;
 
-/** The offsets of a soft-max pass, shifted and clamped for the kernels. @internal */
-export interface ShiftedOffsets {
-  /** max_j h_j (finite). */
-  readonly top: number;
-  /** s = log2(e) / eps. */
-  readonly scale: number;
-}
-
 /**
- * Writes h'_j = max(h_j - max h, -2^30 / s) (float64) and its float32 rounding for the kernels,
- * padding with the clamp value, where s = log2(e) / eps. Subtracting the maximum keeps
- * |h'| small near the row maxima (the float32 copy then locates the maximum to float32
- * accuracy); the clamp keeps every exponent w = (h' + K) s above -2^31, as the integer range
- * reduction of the kernels requires, and only touches terms below 2^-(2^30). Returns undefined
- * when the pass has a trivial answer: `NaN` (an offset is NaN or +inf) or `-inf` (all are -inf).
+ * Writes h'_j = max(h_j - max h, -2^30 / s) (float64) and its float32 rounding for the kernels
+ * (the shared {@link shiftOffsets} of `@sinkflow/ot/backend`), padding with the clamp value, where
+ * s = log2(e) / eps. Subtracting the maximum keeps |h'| small near the row maxima (the float32
+ * copy then locates the maximum to float32 accuracy); the clamp keeps every exponent
+ * w = (h' + K) s above -2^31, as the integer range reduction of the kernels requires, and only
+ * touches terms below 2^-(2^30). Returns the shared {@link ShiftedOffsets}: a pass whose offsets
+ * are not `'finite'` has a trivial answer.
  *
  * @throws {@link InvalidArgumentError} naming `epsilon` when eps is so small against the kernel
  * bound ||x|| ||y|| that the kernels' 32-bit range reduction would wrap (|K| s >= 2^29), or so
  * large (above 2^96) that the float32 offsets overflow.
  * @example
  * ```ts
- * const shifted = writeShiftedOffsets(context, g, plan.mPad, 0.05, 'logSumExp'); // { top, scale }
+ * const shifted = writeShiftedOffsets(context, g, plan.mPad, 0.05, 'logSumExp'); // { kind: 'finite', top, values }
  * ```
  * @internal
  */
@@ -105,18 +99,17 @@ export function writeShiftedOffsets(
   columnsPadded: number,
   epsilon: number,
   functionName: string,
-): ShiftedOffsets | 'nan' | '-inf' {
-  let top = Number.NEGATIVE_INFINITY;
-  let nan = false;
-  for (let j = 0; j < offsets.length; j += 1) {
-    const value = offsets[j] as number;
-    if (value > top) top = value;
-    else if (Number.isNaN(value)) nan = true;
-  }
-  if (nan || top === Number.POSITIVE_INFINITY) return 'nan';
-  if (top === Number.NEGATIVE_INFINITY) return '-inf';
+): ShiftedOffsets {
   const scale = Math.LOG2E / epsilon;
   const { plan, clouds } = context;
+  const clamp = -(2 ** 30) / scale;
+  const shifted = shiftOffsets(offsets, {
+    floor: clamp,
+    length: columnsPadded,
+    out: new Float32Array(context.buffer, plan.offsets32, columnsPadded),
+    out64: new Float64Array(context.buffer, plan.offsets, columnsPadded),
+  });
+  if (shifted.kind !== 'finite') return shifted;
   const kernelBound = clouds.maximumNormX * clouds.maximumNormY;
   if (kernelBound * scale >= 2 ** 29) {
     // Exponents w - Ms = (h' + K) s - Ms reach -(2^30 + 2 |K|max s); the magic-number range
@@ -137,17 +130,7 @@ export function writeShiftedOffsets(
       value: epsilon,
     });
   }
-  const clamp = -(2 ** 30) / scale;
-  const shifted = new Float64Array(context.buffer, plan.offsets, columnsPadded);
-  const rounded = new Float32Array(context.buffer, plan.offsets32, columnsPadded);
-  for (let j = 0; j < offsets.length; j += 1) {
-    const value = Math.max((offsets[j] as number) - top, clamp);
-    shifted[j] = value;
-    rounded[j] = value;
-  }
-  shifted.fill(clamp, offsets.length);
-  rounded.fill(clamp, offsets.length);
-  return { top, scale };
+  return shifted;
 }
 
 /**
@@ -168,26 +151,4 @@ export function writePadded(
   const target = new Float64Array(context.buffer, offset, padded);
   target.set(values);
   target.fill(Number.NEGATIVE_INFINITY, values.length);
-}
-
-/**
- * Checks a positive finite epsilon.
- *
- * @throws {@link InvalidArgumentError} naming `epsilon`.
- * @example
- * ```ts
- * checkEpsilon(0.05, 'logSumExp'); // 0.05
- * ```
- * @internal
- */
-export function checkEpsilon(epsilon: unknown, functionName: string): number {
-  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'epsilon',
-      message: 'must be a positive finite number',
-      value: epsilon,
-    });
-  }
-  return epsilon;
 }

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import { checkRequestLengths, checkRowIndices } from '../check-requests.js';
+import { checkEpsilon, checkRequestLengths, checkRowIndices } from '../check-requests.js';
 import type { KernelProblem, SampleColumnsRequest } from '../sinkhorn-backend.js';
 import type { KernelContext } from './kernel-context.js';
 import { roundUp } from './memory-plan.js';
-import { checkEpsilon, sideLayout, tileIndex, writePadded } from './pass-inputs.js';
+import { sideLayout, tileIndex, writePadded } from './pass-inputs.js';
 
 /** Samples per kernel call (bounds the per-call memory to 12 bytes per sample of a chunk). */
 const CHUNK = 1 << 20;
@@ -33,7 +33,7 @@ export function runSampleColumns(
     'columnPotentials',
     'out',
   ]);
-  const epsilon = checkEpsilon(request.epsilon, functionName);
+  const epsilon = checkEpsilon(functionName, request.epsilon);
   checkSampleArguments(functionName, problem.n, request);
   const { plan, tuning } = context;
   const layout = sideLayout(context, 'rows');

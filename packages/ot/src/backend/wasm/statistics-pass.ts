@@ -1,7 +1,7 @@
-import { checkRequestLengths } from '../check-requests.js';
+import { checkEpsilon, checkRequestLengths } from '../check-requests.js';
 import type { CouplingStatistics, KernelProblem, StatisticsRequest } from '../sinkhorn-backend.js';
 import type { KernelContext } from './kernel-context.js';
-import { checkEpsilon, sideLayout, tileIndex, writePadded } from './pass-inputs.js';
+import { sideLayout, tileIndex, writePadded } from './pass-inputs.js';
 
 /**
  * The statistics pass on the WebAssembly kernels: row sums, column sums and <P, K> of
@@ -28,7 +28,7 @@ export function runStatistics(
     'columnPotentials',
     'rowPotentials',
   ]);
-  const epsilon = checkEpsilon(request.epsilon, functionName);
+  const epsilon = checkEpsilon(functionName, request.epsilon);
   const { plan, tuning } = context;
   const layout = sideLayout(context, 'rows');
   const threads = context.threads;
