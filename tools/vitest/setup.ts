@@ -1,6 +1,6 @@
 import { beforeEach, expect } from 'vitest';
 
-// Every test must assert something (STYLE.md: no test that compares without asserting).
+// Every test must assert something (docs/conventions.md, 11: no test that compares without asserting).
 beforeEach(() => {
   expect.hasAssertions();
 });

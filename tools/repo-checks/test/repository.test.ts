@@ -71,7 +71,7 @@ describe('package template', () => {
         if (name.startsWith('@sinkflow/')) expect(range).toBe('workspace:*');
       }
       for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
-        // TensorFlow.js packages must all be pinned to one exact version (STYLE.md, stack notes).
+        // TensorFlow.js packages must all be pinned to one exact version (docs/conventions.md, 17).
         if (name.startsWith('@tensorflow/')) expect(range).toMatch(/^\d+\.\d+\.\d+$/);
       }
       if (folder.includes(`${join(root, 'apps')}`)) expect(manifest.private).toBe(true);

@@ -3,7 +3,7 @@ import type { Command, CommandIo } from './command.js';
 import { NotConvergedError } from './not-converged-error.js';
 
 /**
- * Exit codes of the command line (DESIGN.md): success, internal failure, bad input, and a solve
+ * Exit codes of the command line (docs/command-line.md): success, internal failure, bad input, and a solve
  * that did not converge or diverged (`--allow-unconverged` turns that into success).
  */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, notConverged: 3 } as const;

@@ -18,7 +18,7 @@ export interface SearchReport {
 }
 
 /**
- * The JSON summary of `sinkflow solve` (DESIGN.md, the command-line contract), also saved as
+ * The JSON summary of `sinkflow solve` (docs/command-line.md, the command-line contract), also saved as
  * `solve.json` next to the potentials. JSON has no NaN: a quantity that is not finite (a diverged
  * solve) is `null`, and `diverged` says so.
  */

@@ -4,7 +4,7 @@
  * (non-negative, summing to 1); absent weights mean the uniform measure `1/n`.
  *
  * Storage may be float32 (the usual case, half the memory) or float64; every reduction over a
- * cloud is accumulated in float64 (see DESIGN.md, "The data model").
+ * cloud is accumulated in float64 (see docs/numerics.md, "The data model").
  *
  * Build one with {@link createPointCloud}, which validates and normalises; a `PointCloud` made by
  * hand can be checked with {@link validatePointCloud}.

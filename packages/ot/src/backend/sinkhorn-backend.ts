@@ -17,7 +17,7 @@
  * may compute `K_ij` in float32 but must accumulate sums and log-sum-exps in float64 (or with a
  * compensated / two-level float32 scheme accurate to float32 rounding of each term).
  *
- * Backends are explicit values, not registered globally: pass one to the solver (STYLE.md).
+ * Backends are explicit values, not registered globally: pass one to the solver (docs/conventions.md, 3).
  * Every backend runs the conformance suite exported from `@sinkflow/ot/testing`.
  *
  * @example

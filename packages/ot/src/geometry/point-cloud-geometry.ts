@@ -24,7 +24,7 @@ export type Cost = CostName;
  * - `dot`: `-<x_i, y_j> = -<x^_i, y^_j> - <x^_i, s> - <s, y^_j> - ||s||^2`, so
  *   `u_i = -<x^_i, s> - ||s||^2 / 2` and `v_j = -<s, y^_j> - ||s||^2 / 2`.
  *
- * The shift changes neither coupling (it adds rank-one terms, absorbed by the potentials, DESIGN.md)
+ * The shift changes neither coupling (it adds rank-one terms, absorbed by the potentials, docs/numerics.md)
  * but keeps `<x^, y^>` small, so that a float32 kernel stays accurate on data far from the origin
  * (points around 1e3 would otherwise lose every digit of `<x, y>` below eps).
  *

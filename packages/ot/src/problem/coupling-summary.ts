@@ -26,7 +26,7 @@ export interface CouplingSummary {
 
 /**
  * Turns the backend's statistics pass (row sums `r`, column sums `c`, `<P, K>`) into costs and
- * entropies without forming P (DESIGN.md): with `C_ij = u_i + v_j - K_ij` and reduced potentials
+ * entropies without forming P (docs/numerics.md): with `C_ij = u_i + v_j - K_ij` and reduced potentials
  * `f~ = f - u`, `g~ = g - v`,
  *
  *   <P, C> = <u, r> + <v, c> - <P, K>,

@@ -5,7 +5,7 @@ import type { MomentumReport } from './lehmann-momentum.js';
 
 /**
  * Dual potentials with the epsilon they belong to: they define the coupling
- * `P_ij = exp((f_i + g_j - C_ij) / eps)` (weights absorbed in f and g, DESIGN.md), in the cost of
+ * `P_ij = exp((f_i + g_j - C_ij) / eps)` (weights absorbed in f and g, docs/numerics.md), in the cost of
  * the geometry they were computed on. A {@link SinkhornSolution} is one.
  */
 export interface CouplingPotentials {

@@ -16,7 +16,7 @@ export interface ConformanceCase {
 
 /**
  * The conformance suite of the Sinkhorn backend interface v1: every backend's tests run all of
- * these cases (STYLE.md, practice 10). Each case prepares a small random problem, runs one pass of
+ * these cases (docs/conventions.md, 13). Each case prepares a small random problem, runs one pass of
  * the backend and compares it with a float64 brute-force evaluation of the formulas of
  * {@link PreparedKernel} on the materialised kernel matrix, in both `dense` and `online` modes.
  *
