@@ -26,13 +26,13 @@ export {
   fillCounterUniformRow,
 } from './random/counter-random.js';
 export { gumbelFromUniform } from './random/gumbel-from-uniform.js';
-export { PHILOX_ROUNDS, philox4x32, philox4x32Block } from './random/philox.js';
+export { philox4x32, philox4x32Block } from './random/philox.js';
 export type { RandomGenerator, RandomGeneratorOptions } from './random/random-generator.js';
 export { createRandomGenerator } from './random/random-generator.js';
 export type { RandomGeneratorState } from './random/random-generator-state.js';
 export { RANDOM_GENERATOR_STATE_VERSION } from './random/random-generator-state.js';
 export type { PhiloxKey } from './random/random-key.js';
-export { MAXIMUM_USER_DOMAIN, RANDOM_DOMAIN } from './random/random-key.js';
+export { MAXIMUM_USER_DOMAIN } from './random/random-key.js';
 export { UNIFORM_MAXIMUM, UNIFORM_MINIMUM, uniformFromBits } from './random/uniform-from-bits.js';
 export type { ArgumentContext } from './validation/argument-checks.js';
 export {

@@ -21,7 +21,7 @@ export const W0 = 0x9e3779b9 | 0;
 export const W1 = 0xbb67ae85 | 0;
 
 /**
- * The number of rounds of Philox4x32-10: Random123's default, which keeps a safety margin over
+ * @internal The number of rounds of Philox4x32-10: Random123's default, which keeps a safety margin over
  * the fewest rounds that pass TestU01's BigCrush [salmon2011philox].
  *
  * @example

@@ -5,7 +5,7 @@ import { requireInteger } from '../validation/argument-checks.js';
 export const TWO_POW_32 = 4294967296;
 
 /**
- * Domain tags: the fourth Philox counter word, which keeps the streams of different uses of the
+ * @internal Domain tags: the fourth Philox counter word, which keeps the streams of different uses of the
  * same key disjoint. Tags with the top bit set are reserved for `@sinkflow/core`; the keyed
  * (counter-based) functions accept any user domain in `[0, 2^31)`.
  *
