@@ -24,13 +24,9 @@ export {
   createMlpVelocityModel,
   mlpVelocityModelFromConfig,
 } from './model/create-mlp-velocity-model.js';
-export { dense } from './model/dense.js';
+export type { DenseStackOptions } from './model/dense-stack.js';
+export { DenseStack } from './model/dense-stack.js';
 export { defaultTimeFrequencies, fourierTimeFeatures } from './model/fourier-time-features.js';
-export {
-  assignNamedWeights,
-  createDenseParameters,
-  readNamedWeights,
-} from './model/named-weights.js';
 export type {
   Activation,
   MlpVelocityModelConfig,
@@ -39,6 +35,8 @@ export type {
 } from './model/velocity-model.js';
 export type { AdamOptimizer, AdamOptions, AdamState } from './optim/adam-optimizer.js';
 export { createAdamOptimizer } from './optim/adam-optimizer.js';
+export type { TrainWithAdamOptions } from './optim/train-with-adam.js';
+export { trainWithAdam } from './optim/train-with-adam.js';
 export type { BatchOtPairSourceOptions } from './pairs/batch-ot-pair-source.js';
 export { createBatchOtPairSource } from './pairs/batch-ot-pair-source.js';
 export type { ExactAssignmentPairSourceOptions } from './pairs/exact-assignment-pair-source.js';

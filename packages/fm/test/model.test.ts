@@ -7,6 +7,7 @@ import {
   defaultTimeFrequencies,
   fourierTimeFeatures,
   mlpVelocityModelFromConfig,
+  trainWithAdam,
 } from '../src/index.js';
 import { useCpuBackend } from './helpers.js';
 
@@ -141,5 +142,37 @@ describe('createAdamOptimizer', () => {
     adam.dispose();
     weight.dispose();
     gradient.dispose();
+  });
+});
+
+describe('trainWithAdam', () => {
+  it('takes one Adam step per batch, records the loss before it, and leaves no tensor', async () => {
+    const weight = tf.variable(tf.tensor1d([0]));
+    const before = tf.memory().numTensors;
+    const drawn: number[] = [];
+    const steps: number[] = [];
+    const { lossHistory, seconds } = await trainWithAdam({
+      parameters: [weight],
+      steps: 200,
+      optimizer: { learningRate: 0.1 },
+      draw: async (step) => {
+        drawn.push(step);
+        return Float32Array.of(1, 2, 3);
+      },
+      loss: (data) => {
+        const x = tf.tensor1d(data);
+        return ([w]) => tf.mean(tf.square(tf.sub(x, w as tf.Tensor))) as tf.Scalar;
+      },
+      onStep: (step) => steps.push(step),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(drawn).toEqual(Array.from({ length: 200 }, (_, step) => step));
+    expect(steps.at(-1)).toBe(200);
+    // L(w) = mean((x - w)^2) = 14/3 at w = 0; its minimum 2/3 at the mean w = 2.
+    expect(lossHistory[0]).toBeCloseTo(14 / 3, 5);
+    expect(lossHistory[199]).toBeLessThan(2 / 3 + 1e-3);
+    expect((await weight.data())[0]).toBeCloseTo(2, 2);
+    expect(seconds).toBeGreaterThan(0);
+    weight.dispose();
   });
 });

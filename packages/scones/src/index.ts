@@ -6,7 +6,6 @@ export type {
 } from './dual/train-dual-potentials.js';
 export { trainDualPotentials } from './dual/train-dual-potentials.js';
 export type {
-  MlpActivation,
   MlpNetwork,
   MlpNetworkConfig,
   MlpNetworkOptions,

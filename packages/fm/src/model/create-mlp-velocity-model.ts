@@ -1,14 +1,8 @@
 import { InvalidArgumentError, requireInteger, requireOneOf } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
-import { dense } from './dense.js';
+import { DenseStack } from './dense-stack.js';
 import { defaultTimeFrequencies, fourierTimeFeatures } from './fourier-time-features.js';
-import { assignNamedWeights, createDenseParameters, readNamedWeights } from './named-weights.js';
-import type {
-  Activation,
-  MlpVelocityModelConfig,
-  NamedWeight,
-  VelocityModel,
-} from './velocity-model.js';
+import type { Activation, MlpVelocityModelConfig, VelocityModel } from './velocity-model.js';
 
 /** Options of {@link createMlpVelocityModel}. */
 export interface MlpVelocityModelOptions {
@@ -112,23 +106,23 @@ export function mlpVelocityModelFromConfig({
   return createMlpVelocityModel({ ...config, seed });
 }
 
-class MlpVelocityModel implements VelocityModel {
+class MlpVelocityModel extends DenseStack implements VelocityModel {
   readonly d: number;
   readonly config: MlpVelocityModelConfig;
-  readonly parameters: readonly tf.Variable[];
-  readonly parameterNames: readonly string[];
 
   constructor(config: MlpVelocityModelConfig, seed: number) {
+    super({
+      sizes: [
+        config.d + 2 * config.timeFrequencies,
+        ...Array.from({ length: config.hiddenLayers }, () => config.width),
+        config.d,
+      ],
+      activation: config.activation,
+      seed,
+      name: 'VelocityModel',
+    });
     this.d = config.d;
     this.config = config;
-    const sizes = [
-      config.d + 2 * config.timeFrequencies,
-      ...Array.from({ length: config.hiddenLayers }, () => config.width),
-      config.d,
-    ];
-    const { parameters, names } = createDenseParameters(sizes, seed);
-    this.parameters = parameters;
-    this.parameterNames = names;
   }
 
   apply({
@@ -141,19 +135,8 @@ class MlpVelocityModel implements VelocityModel {
     readonly parameters?: readonly tf.Tensor[];
   }): tf.Tensor2D {
     return tf.tidy(() => {
-      let h: tf.Tensor2D = tf.concat([x, fourierTimeFeatures(t, this.config.timeFrequencies)], 1);
-      const layers = parameters.length / 2;
-      for (let layer = 0; layer < layers; layer += 1) {
-        const weight = parameters[2 * layer] as tf.Tensor2D;
-        const bias = parameters[2 * layer + 1] as tf.Tensor1D;
-        h = dense(h, weight, bias);
-        if (layer === layers - 1) break;
-        const activation = this.config.activation;
-        if (activation === 'silu') h = tf.mul(h, tf.sigmoid(h));
-        else if (activation === 'relu') h = tf.relu(h);
-        else h = tf.tanh(h);
-      }
-      return h;
+      const h: tf.Tensor2D = tf.concat([x, fourierTimeFeatures(t, this.config.timeFrequencies)], 1);
+      return this.forward(h, parameters);
     });
   }
 
@@ -195,17 +178,5 @@ class MlpVelocityModel implements VelocityModel {
     } finally {
       output.dispose();
     }
-  }
-
-  async getWeights(): Promise<readonly NamedWeight[]> {
-    return readNamedWeights(this.parameters, this.parameterNames);
-  }
-
-  setWeights(weights: readonly NamedWeight[]): void {
-    assignNamedWeights('VelocityModel.setWeights', this.parameters, this.parameterNames, weights);
-  }
-
-  dispose(): void {
-    for (const parameter of this.parameters) parameter.dispose();
   }
 }

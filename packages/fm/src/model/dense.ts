@@ -35,14 +35,15 @@ const denseWithGradient = tf.customGrad((...inputs) => {
 });
 
 /**
- * A dense layer `y = h W + b` for `h: [batch, in]`, `W: [in, out]`, `b: [out]`, whose gradient
+ * @internal A dense layer `y = h W + b` for `h: [batch, in]`, `W: [in, out]`, `b: [out]`, whose gradient
  * uses only plain products of explicitly transposed operands:
  *
  *   dL/dh = dy W^T,   dL/dW = h^T dy,   dL/db = 1^T dy (as a product).
  *
  * Same values as `tf.add(tf.matMul(h, W), b)`; its backward pass avoids the `transposeA` /
  * `transposeB` products that TensorFlow.js's wasm backend runs several times slower
- * (docs/performance.md). Shared by the velocity MLP here and by `@sinkflow/scones` [smilkov2019].
+ * (docs/performance.md) [smilkov2019]. Internal: the layers of {@link applyDenseStack}, the MLP
+ * of the velocity model and of `@sinkflow/scones`.
  *
  * @example
  * ```ts

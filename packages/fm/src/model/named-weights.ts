@@ -4,7 +4,7 @@ import type { NamedWeight } from './velocity-model.js';
 
 /**
  * Copies a model's parameters out as {@link NamedWeight}s (row-major float32), in order: what
- * checkpoints store. Shared by every tfjs model of sinkflow (fm's velocity MLP, scones' networks).
+ * checkpoints store. @internal The weights of {@link DenseStack}, the base of every tfjs model.
  *
  * @example
  * ```ts

@@ -1,15 +1,16 @@
 import { createRandomGenerator, requireInteger } from '@sinkflow/core';
 import {
+  type Activation,
   type AdamOptions,
-  createAdamOptimizer,
   type DistributionSampler,
-  drawPoints,
   requireSampler,
+  trainWithAdam,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import { createPseudoCoupling, type PseudoCoupling } from '../coupling/pseudo-coupling.js';
+import { drawPairBatch } from '../internal/draw-pair-batch.js';
 import { pairwiseSquaredDistances as pairwiseCost } from '../internal/squared-euclidean.js';
-import { createMlpNetwork, type MlpActivation } from '../network/mlp-network.js';
+import { createMlpNetwork } from '../network/mlp-network.js';
 import type { FDivergenceRegularizer } from '../regularizer/regularizer.js';
 
 /** Options of {@link trainDualPotentials}. */
@@ -29,7 +30,7 @@ export interface TrainDualPotentialsOptions {
   /** Width of their hidden layers. @default 128 */
   readonly width?: number;
   /** Their activation. @default 'silu' */
-  readonly activation?: MlpActivation;
+  readonly activation?: Activation;
   /**
    * A fixed factor on the networks' outputs: `phi = s f_theta`, `psi = s g_theta`. With the default
    * `s = lambda` the exponent `V / lambda` of `M` is O(1) at initialisation and Adam's steps, of
@@ -121,34 +122,21 @@ export async function trainDualPotentials({
   const psi = createMlpNetwork({ ...networkOptions, seed: initialisation.integer(2 ** 31) });
   const coupling = createPseudoCoupling({ phi, psi, regularizer });
   const parameters = [...phi.parameters, ...psi.parameters];
-  let adam: ReturnType<typeof createAdamOptimizer> | undefined;
   try {
-    adam = createAdamOptimizer({ parameters, ...optimizer });
     const sourceRandom = root.split(1);
     const targetRandom = root.split(2);
-    const history = new Float64Array(steps);
-    const started = performance.now();
-    for (let step = 0; step < steps; step += 1) {
-      const xs = await drawPoints(mu, {
-        d: mu.d,
-        count: batchSize,
-        random: sourceRandom,
-        functionName,
-        argumentName: 'source',
-      });
-      const ys = await drawPoints(nu, {
-        d: nu.d,
-        count: batchSize,
-        random: targetRandom,
-        functionName,
-        argumentName: 'target',
-      });
-      const { value, grads } = tf.tidy(() => {
+    const { lossHistory, seconds } = await trainWithAdam({
+      parameters,
+      steps,
+      optimizer,
+      draw: () =>
+        drawPairBatch(mu, nu, { count: batchSize, sourceRandom, targetRandom, functionName }),
+      loss: ({ xs, ys }) => {
         const x = tf.tensor2d(xs, [batchSize, d]);
         const y = tf.tensor2d(ys, [batchSize, d]);
         // Minimise -J; phi(x) and psi(y) are the row and column sums of V + c, so evaluate the
         // networks once and reuse them.
-        const negativeObjective = (...weights: tf.Tensor[]): tf.Scalar => {
+        return (weights) => {
           const phiX = phi.apply(x, weights.slice(0, phi.parameters.length));
           const psiY = psi.apply(y, weights.slice(phi.parameters.length));
           const violations = tf.sub(
@@ -159,28 +147,17 @@ export async function trainDualPotentials({
             tf.sub(tf.add(tf.mean(phiX), tf.mean(psiY)), tf.mean(regularizer.penalty(violations))),
           ) as tf.Scalar;
         };
-        return tf.valueAndGrads(negativeObjective)(parameters);
-      });
-      try {
-        (adam as ReturnType<typeof createAdamOptimizer>).update(grads);
-        const objective = -(((await value.data()) as Float32Array)[0] as number);
-        history[step] = objective;
-        onStep?.({ step: step + 1, objective });
-      } finally {
-        value.dispose();
-        tf.dispose(grads);
-      }
-    }
+      },
+      onStep: (step, negativeObjective) => onStep?.({ step, objective: -negativeObjective }),
+    });
     return {
       coupling,
-      objectiveHistory: history,
+      objectiveHistory: lossHistory.map((value) => -value),
       steps,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
     };
   } catch (error) {
     coupling.dispose();
     throw error;
-  } finally {
-    adam?.dispose();
   }
 }

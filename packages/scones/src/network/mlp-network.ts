@@ -4,20 +4,10 @@ import {
   requireInteger,
   requireOneOf,
 } from '@sinkflow/core';
-import type { NamedWeight } from '@sinkflow/fm';
-import { assignNamedWeights, createDenseParameters, dense, readNamedWeights } from '@sinkflow/fm';
+import type { Activation, NamedWeight } from '@sinkflow/fm';
+import { DenseStack } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import { requireRows } from '../internal/require-rows.js';
-
-/**
- * The activation between hidden layers of an {@link MlpNetwork}: SiLU `x sigmoid(x)`, ReLU or tanh.
- *
- * @example
- * ```ts
- * createMlpNetwork({ inputDimension: 2, outputDimension: 1, activation: 'relu' satisfies MlpActivation });
- * ```
- */
-export type MlpActivation = 'silu' | 'relu' | 'tanh';
 
 /**
  * The architecture of an {@link MlpNetwork} (everything needed to rebuild it).
@@ -33,14 +23,14 @@ export interface MlpNetworkConfig {
   readonly outputDimension: number;
   readonly hiddenLayers: number;
   readonly width: number;
-  readonly activation: MlpActivation;
+  readonly activation: Activation;
   /** A fixed factor on the output layer (not trained). */
   readonly outputScale: number;
 }
 
 /**
  * A fully connected network `f(h) = s (h_L W_out + b_out)`, `h_l = act(h_{l-1} W_l + b_l)`, on
- * TensorFlow.js: the dual potentials `phi`, `psi` (output 1), the barycentric projection `T`
+ * TensorFlow.js: fm's MLP (`DenseStack`) with a fixed output scale: the dual potentials `phi`, `psi` (output 1), the barycentric projection `T`
  * (output d) and the score model of SCONES [daniels2021] are all of this kind. `parameters` are
  * `tf.Variable`s in a fixed order (weight, bias per layer); `apply` builds the graph (inside
  * `tf.tidy` or a gradient function; `parameters` replaces the variables to differentiate);
@@ -75,7 +65,7 @@ export interface MlpNetworkOptions {
   /** Width of every hidden layer. @default 128 */
   readonly width?: number;
   /** Hidden activation. @default 'silu' (smooth, so that `grad_y psi` is continuous for Langevin) */
-  readonly activation?: MlpActivation;
+  readonly activation?: Activation;
   /** Fixed factor on the output. @default 1 */
   readonly outputScale?: number;
   /** Seed of the initialisation (Philox [salmon2011philox]). @default 0 */
@@ -133,39 +123,26 @@ export function createMlpNetwork({
   return new Mlp(config, seed);
 }
 
-class Mlp implements MlpNetwork {
+class Mlp extends DenseStack implements MlpNetwork {
   readonly config: MlpNetworkConfig;
-  readonly parameters: readonly tf.Variable[];
-  readonly parameterNames: readonly string[];
 
   constructor(config: MlpNetworkConfig, seed: number) {
+    super({
+      sizes: [
+        config.inputDimension,
+        ...Array.from({ length: config.hiddenLayers }, () => config.width),
+        config.outputDimension,
+      ],
+      activation: config.activation,
+      seed,
+      name: 'MlpNetwork',
+    });
     this.config = config;
-    const sizes = [
-      config.inputDimension,
-      ...Array.from({ length: config.hiddenLayers }, () => config.width),
-      config.outputDimension,
-    ];
-    const { parameters, names } = createDenseParameters(sizes, seed);
-    this.parameters = parameters;
-    this.parameterNames = names;
   }
 
   apply(x: tf.Tensor2D, parameters: readonly tf.Tensor[] = this.parameters): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = x;
-      const layers = parameters.length / 2;
-      for (let layer = 0; layer < layers; layer += 1) {
-        h = dense(
-          h,
-          parameters[2 * layer] as tf.Tensor2D,
-          parameters[2 * layer + 1] as tf.Tensor1D,
-        );
-        if (layer === layers - 1) break;
-        const activation = this.config.activation;
-        if (activation === 'silu') h = tf.mul(h, tf.sigmoid(h));
-        else if (activation === 'relu') h = tf.relu(h);
-        else h = tf.tanh(h);
-      }
+      const h = this.forward(x, parameters);
       return this.config.outputScale === 1 ? h : tf.mul(h, this.config.outputScale);
     });
   }
@@ -181,17 +158,5 @@ class Mlp implements MlpNetwork {
     } finally {
       output.dispose();
     }
-  }
-
-  async getWeights(): Promise<readonly NamedWeight[]> {
-    return readNamedWeights(this.parameters, this.parameterNames);
-  }
-
-  setWeights(weights: readonly NamedWeight[]): void {
-    assignNamedWeights('MlpNetwork.setWeights', this.parameters, this.parameterNames, weights);
-  }
-
-  dispose(): void {
-    for (const parameter of this.parameters) parameter.dispose();
   }
 }

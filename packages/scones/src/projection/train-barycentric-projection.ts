@@ -1,15 +1,16 @@
 import { createRandomGenerator, requireInteger } from '@sinkflow/core';
 import {
+  type Activation,
   type AdamOptions,
-  createAdamOptimizer,
   type DistributionSampler,
-  drawPoints,
   requireSampler,
+  trainWithAdam,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import type { PseudoCoupling } from '../coupling/pseudo-coupling.js';
+import { drawPairBatch } from '../internal/draw-pair-batch.js';
 import { pairwiseSquaredDistances } from '../internal/squared-euclidean.js';
-import { createMlpNetwork, type MlpActivation, type MlpNetwork } from '../network/mlp-network.js';
+import { createMlpNetwork, type MlpNetwork } from '../network/mlp-network.js';
 
 /** Options of {@link trainBarycentricProjection}. */
 export interface TrainBarycentricProjectionOptions {
@@ -28,7 +29,7 @@ export interface TrainBarycentricProjectionOptions {
   /** Width of its hidden layers. @default 128 */
   readonly width?: number;
   /** Its activation. @default 'silu' */
-  readonly activation?: MlpActivation;
+  readonly activation?: Activation;
   /** Adam [kingma2015]. @default { learningRate: 1e-3 } */
   readonly optimizer?: AdamOptions;
   /** Seeds the network and the minibatches (Philox [salmon2011philox]). @default 0 */
@@ -104,51 +105,27 @@ export async function trainBarycentricProjection({
     activation,
     seed: root.split(0).integer(2 ** 31),
   });
-  let adam: ReturnType<typeof createAdamOptimizer> | undefined;
   try {
-    adam = createAdamOptimizer({ parameters: map.parameters, ...optimizer });
     const sourceRandom = root.split(1);
     const targetRandom = root.split(2);
-    const history = new Float64Array(steps);
-    const started = performance.now();
-    for (let step = 0; step < steps; step += 1) {
-      const xs = await drawPoints(mu, {
-        d: mu.d,
-        count: batchSize,
-        random: sourceRandom,
-        functionName,
-        argumentName: 'source',
-      });
-      const ys = await drawPoints(nu, {
-        d: nu.d,
-        count: batchSize,
-        random: targetRandom,
-        functionName,
-        argumentName: 'target',
-      });
-      const { value, grads } = tf.tidy(() => {
+    const { lossHistory, seconds } = await trainWithAdam({
+      parameters: map.parameters,
+      steps,
+      optimizer,
+      draw: () =>
+        drawPairBatch(mu, nu, { count: batchSize, sourceRandom, targetRandom, functionName }),
+      loss: ({ xs, ys }) => {
         const x = tf.tensor2d(xs, [batchSize, d]);
         const y = tf.tensor2d(ys, [batchSize, d]);
         const weights = coupling.regularizer.compatibility(coupling.pairViolations(x, y));
-        const loss = (...parameters: tf.Tensor[]): tf.Scalar =>
+        return (parameters) =>
           tf.mean(tf.mul(weights, pairwiseSquaredDistances(map.apply(x, parameters), y)));
-        return tf.valueAndGrads(loss)([...map.parameters]);
-      });
-      try {
-        (adam as ReturnType<typeof createAdamOptimizer>).update(grads);
-        const loss = ((await value.data()) as Float32Array)[0] as number;
-        history[step] = loss;
-        onStep?.({ step: step + 1, loss });
-      } finally {
-        value.dispose();
-        tf.dispose(grads);
-      }
-    }
-    return { map, lossHistory: history, steps, seconds: (performance.now() - started) / 1000 };
+      },
+      onStep: (step, loss) => onStep?.({ step, loss }),
+    });
+    return { map, lossHistory, steps, seconds };
   } catch (error) {
     map.dispose();
     throw error;
-  } finally {
-    adam?.dispose();
   }
 }

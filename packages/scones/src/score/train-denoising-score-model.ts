@@ -1,13 +1,14 @@
 import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import {
+  type Activation,
   type AdamOptions,
-  createAdamOptimizer,
   type DistributionSampler,
   drawPoints,
   requireSampler,
+  trainWithAdam,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
-import { createMlpNetwork, type MlpActivation, type MlpNetwork } from '../network/mlp-network.js';
+import { createMlpNetwork, type MlpNetwork } from '../network/mlp-network.js';
 import type { TargetScore } from './target-score.js';
 
 /** Options of {@link trainDenoisingScoreModel}. */
@@ -25,7 +26,7 @@ export interface TrainDenoisingScoreModelOptions {
   /** Width. @default 128 */
   readonly width?: number;
   /** Activation. @default 'silu' */
-  readonly activation?: MlpActivation;
+  readonly activation?: Activation;
   /** Adam [kingma2015]. @default { learningRate: 1e-3 } */
   readonly optimizer?: AdamOptions;
   /** Seeds the network, the points, the levels and the noise (Philox). @default 0 */
@@ -123,45 +124,38 @@ export async function trainDenoisingScoreModel({
   });
   const apply = (y: tf.Tensor2D, logTau: tf.Tensor2D, parameters?: readonly tf.Tensor[]) =>
     network.apply(tf.concat([y, logTau], 1) as tf.Tensor2D, parameters);
-  let adam: ReturnType<typeof createAdamOptimizer> | undefined;
   try {
-    adam = createAdamOptimizer({ parameters: network.parameters, ...optimizer });
     const pointsRandom = root.split(1);
     const noiseRandom = root.split(2);
-    const history = new Float64Array(steps);
     const noise = new Float32Array(batchSize * d);
     const tau = new Float32Array(batchSize);
-    const started = performance.now();
-    for (let step = 0; step < steps; step += 1) {
-      const ys = await drawPoints(nu, {
-        d: nu.d,
-        count: batchSize,
-        random: pointsRandom,
-        functionName,
-        argumentName: 'target',
-      });
-      noiseRandom.fillNormal(noise);
-      for (let i = 0; i < batchSize; i += 1)
-        tau[i] = levels[noiseRandom.integer(levels.length)] as number;
-      const { value, grads } = tf.tidy(() => {
+    const { lossHistory, seconds } = await trainWithAdam({
+      parameters: network.parameters,
+      steps,
+      optimizer,
+      draw: async () => {
+        const ys = await drawPoints(nu, {
+          d: nu.d,
+          count: batchSize,
+          random: pointsRandom,
+          functionName,
+          argumentName: 'target',
+        });
+        noiseRandom.fillNormal(noise);
+        for (let i = 0; i < batchSize; i += 1)
+          tau[i] = levels[noiseRandom.integer(levels.length)] as number;
+        return ys;
+      },
+      loss: (ys) => {
         const z = tf.tensor2d(noise, [batchSize, d]);
         const scale = tf.tensor2d(tau, [batchSize, 1]);
         const noisy = tf.add(tf.tensor2d(ys, [batchSize, d]), tf.mul(z, scale)) as tf.Tensor2D;
         const logTau = tf.log(scale) as tf.Tensor2D;
-        const loss = (...parameters: tf.Tensor[]): tf.Scalar =>
+        return (parameters) =>
           tf.div(tf.sum(tf.square(tf.add(apply(noisy, logTau, parameters), z))), 2 * batchSize);
-        return tf.valueAndGrads(loss)([...network.parameters]);
-      });
-      try {
-        (adam as ReturnType<typeof createAdamOptimizer>).update(grads);
-        const loss = ((await value.data()) as Float32Array)[0] as number;
-        history[step] = loss;
-        onStep?.({ step: step + 1, loss });
-      } finally {
-        value.dispose();
-        tf.dispose(grads);
-      }
-    }
+      },
+      onStep: (step, loss) => onStep?.({ step, loss }),
+    });
     const smallest = levels.at(-1) as number;
     const score = Object.freeze({
       d,
@@ -175,11 +169,9 @@ export async function trainDenoisingScoreModel({
       },
       dispose: () => network.dispose(),
     });
-    return { score, lossHistory: history, steps, seconds: (performance.now() - started) / 1000 };
+    return { score, lossHistory, steps, seconds };
   } catch (error) {
     network.dispose();
     throw error;
-  } finally {
-    adam?.dispose();
   }
 }
