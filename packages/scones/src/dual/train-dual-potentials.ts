@@ -4,12 +4,11 @@ import {
   type AdamOptions,
   type DistributionSampler,
   requireSampler,
-  trainWithAdam,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import { createPseudoCoupling, type PseudoCoupling } from '../coupling/pseudo-coupling.js';
-import { drawPairBatch } from '../internal/draw-pair-batch.js';
 import { pairwiseSquaredDistances as pairwiseCost } from '../internal/squared-euclidean.js';
+import { trainOnPairBatches } from '../internal/train-on-pair-batches.js';
 import { createMlpNetwork } from '../network/mlp-network.js';
 import type { FDivergenceRegularizer } from '../regularizer/regularizer.js';
 
@@ -123,30 +122,27 @@ export async function trainDualPotentials({
   const coupling = createPseudoCoupling({ phi, psi, regularizer });
   const parameters = [...phi.parameters, ...psi.parameters];
   try {
-    const sourceRandom = root.split(1);
-    const targetRandom = root.split(2);
-    const { lossHistory, seconds } = await trainWithAdam({
+    const { lossHistory, seconds } = await trainOnPairBatches({
+      source: mu,
+      target: nu,
+      random: root,
+      batchSize,
+      functionName,
       parameters,
       steps,
       optimizer,
-      draw: () =>
-        drawPairBatch(mu, nu, { count: batchSize, sourceRandom, targetRandom, functionName }),
-      loss: ({ xs, ys }) => {
-        const x = tf.tensor2d(xs, [batchSize, d]);
-        const y = tf.tensor2d(ys, [batchSize, d]);
-        // Minimise -J; phi(x) and psi(y) are the row and column sums of V + c, so evaluate the
-        // networks once and reuse them.
-        return (weights) => {
-          const phiX = phi.apply(x, weights.slice(0, phi.parameters.length));
-          const psiY = psi.apply(y, weights.slice(phi.parameters.length));
-          const violations = tf.sub(
-            tf.add(phiX, tf.reshape(psiY, [1, batchSize])),
-            pairwiseCost(x, y),
-          );
-          return tf.neg(
-            tf.sub(tf.add(tf.mean(phiX), tf.mean(psiY)), tf.mean(regularizer.penalty(violations))),
-          ) as tf.Scalar;
-        };
+      // Minimise -J; phi(x) and psi(y) are the row and column sums of V + c, so evaluate the
+      // networks once and reuse them.
+      loss: (x, y) => (weights) => {
+        const phiX = phi.apply(x, weights.slice(0, phi.parameters.length));
+        const psiY = psi.apply(y, weights.slice(phi.parameters.length));
+        const violations = tf.sub(
+          tf.add(phiX, tf.reshape(psiY, [1, batchSize])),
+          pairwiseCost(x, y),
+        );
+        return tf.neg(
+          tf.sub(tf.add(tf.mean(phiX), tf.mean(psiY)), tf.mean(regularizer.penalty(violations))),
+        ) as tf.Scalar;
       },
       onStep: (step, negativeObjective) => onStep?.({ step, objective: -negativeObjective }),
     });

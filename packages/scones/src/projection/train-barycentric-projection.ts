@@ -4,12 +4,11 @@ import {
   type AdamOptions,
   type DistributionSampler,
   requireSampler,
-  trainWithAdam,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 import type { PseudoCoupling } from '../coupling/pseudo-coupling.js';
-import { drawPairBatch } from '../internal/draw-pair-batch.js';
 import { pairwiseSquaredDistances } from '../internal/squared-euclidean.js';
+import { trainOnPairBatches } from '../internal/train-on-pair-batches.js';
 import { createMlpNetwork, type MlpNetwork } from '../network/mlp-network.js';
 
 /** Options of {@link trainBarycentricProjection}. */
@@ -106,17 +105,16 @@ export async function trainBarycentricProjection({
     seed: root.split(0).integer(2 ** 31),
   });
   try {
-    const sourceRandom = root.split(1);
-    const targetRandom = root.split(2);
-    const { lossHistory, seconds } = await trainWithAdam({
+    const { lossHistory, seconds } = await trainOnPairBatches({
+      source: mu,
+      target: nu,
+      random: root,
+      batchSize,
+      functionName,
       parameters: map.parameters,
       steps,
       optimizer,
-      draw: () =>
-        drawPairBatch(mu, nu, { count: batchSize, sourceRandom, targetRandom, functionName }),
-      loss: ({ xs, ys }) => {
-        const x = tf.tensor2d(xs, [batchSize, d]);
-        const y = tf.tensor2d(ys, [batchSize, d]);
+      loss: (x, y) => {
         const weights = coupling.regularizer.compatibility(coupling.pairViolations(x, y));
         return (parameters) =>
           tf.mean(tf.mul(weights, pairwiseSquaredDistances(map.apply(x, parameters), y)));
