@@ -43,60 +43,55 @@ describe('createPointCloud', () => {
     const context = { functionName: 'solveSinkhorn', argumentName: 'x' };
     const cases: Array<[() => unknown, string, RegExp]> = [
       [
-        () => createPointCloud([1, 2] as unknown as Float32Array, { d: 1, ...context }),
+        () => createPointCloud([1, 2] as unknown as Float32Array, { d: 1 }, context),
         'x',
         /Float32Array or a Float64Array/,
       ],
-      [() => createPointCloud(new Float32Array(4), { d: 0, ...context }), 'x.d', /integer >= 1/],
-      [() => createPointCloud(new Float32Array(4), { d: 1.5, ...context }), 'x.d', /safe integer/],
+      [() => createPointCloud(new Float32Array(4), { d: 0 }, context), 'x.d', /integer >= 1/],
+      [() => createPointCloud(new Float32Array(4), { d: 1.5 }, context), 'x.d', /safe integer/],
       [
-        () => createPointCloud(new Float32Array(5), { d: 2, ...context }),
+        () => createPointCloud(new Float32Array(5), { d: 2 }, context),
         'x.n',
         /length 5 is not a multiple of d = 2/,
       ],
+      [() => createPointCloud(new Float32Array(0), { d: 2 }, context), 'x.n', /at least one point/],
       [
-        () => createPointCloud(new Float32Array(0), { d: 2, ...context }),
-        'x.n',
-        /at least one point/,
-      ],
-      [
-        () => createPointCloud(new Float32Array(6), { d: 2, n: 2, ...context }),
+        () => createPointCloud(new Float32Array(6), { d: 2, n: 2 }, context),
         'x.data',
         /n \* d = 2 \* 2 = 4/,
       ],
       [
-        () => createPointCloud(new Float32Array([0, 1, Number.NaN, 3]), { d: 2, ...context }),
+        () => createPointCloud(new Float32Array([0, 1, Number.NaN, 3]), { d: 2 }, context),
         'x.data[2]',
         /row 1, column 0/,
       ],
       [
-        () =>
-          createPointCloud(new Float64Array([0, Number.POSITIVE_INFINITY]), { d: 2, ...context }),
+        () => createPointCloud(new Float64Array([0, Number.POSITIVE_INFINITY]), { d: 2 }, context),
         'x.data[1]',
         /finite/,
       ],
       [
-        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1], ...context }),
+        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1] }, context),
         'x.weights',
         /one weight per point \(2\)/,
       ],
       [
-        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1, -1], ...context }),
+        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1, -1] }, context),
         'x.weights[1]',
         /non-negative/,
       ],
       [
-        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1, Number.NaN], ...context }),
+        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1, Number.NaN] }, context),
         'x.weights[1]',
         /finite/,
       ],
       [
-        () => createPointCloud(new Float32Array(4), { d: 2, weights: [0, 0], ...context }),
+        () => createPointCloud(new Float32Array(4), { d: 2, weights: [0, 0] }, context),
         'x.weights',
         /positive, finite sum/,
       ],
       [
-        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1e308, 1e308], ...context }),
+        () => createPointCloud(new Float32Array(4), { d: 2, weights: [1e308, 1e308] }, context),
         'x.weights',
         /positive, finite sum/,
       ],

@@ -72,8 +72,8 @@ export async function wassersteinDistance({
   const n = requireSamples(x, d, { functionName, argumentName: 'x' });
   const m = requireSamples(y, d, { functionName, argumentName: 'y' });
   requireInteger(exactLimit, { functionName, argumentName: 'exactLimit', minimum: 0 });
-  const xCloud = createPointCloud(x, { d, functionName, argumentName: 'x' });
-  const yCloud = createPointCloud(y, { d, functionName, argumentName: 'y' });
+  const xCloud = createPointCloud(x, { d }, { functionName, argumentName: 'x' });
+  const yCloud = createPointCloud(y, { d }, { functionName, argumentName: 'y' });
   if (n === m && n <= exactLimit) {
     // assignPointClouds reports the mean of 1/2 ||x_i - y_sigma(i)||^2.
     const squaredDistance = 2 * assignPointClouds({ x: xCloud, y: yCloud }).cost;

@@ -10,9 +10,10 @@ describe('flowMap', () => {
         out[0] = Number.NaN;
       },
     };
-    const failure = await flowMap({ field: blowUp, method: 'euler', steps: 4 })(
-      Float64Array.of(1),
-    ).catch((error: unknown) => error);
+    const map = flowMap({ field: blowUp, method: 'euler', steps: 4 });
+    const failure = await Promise.resolve()
+      .then(() => map(Float64Array.of(1)))
+      .catch((error: unknown) => error);
     expect(NumericalFailureError.isInstance(failure)).toBe(true);
     expect((failure as NumericalFailureError).functionName).toBe('flowMap');
     expect((failure as Error).message).toMatch(/^flowMap: the euler solver stopped at t = /);

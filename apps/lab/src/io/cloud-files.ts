@@ -46,12 +46,11 @@ export async function readCloudFlag(
       message: `${path} is empty (shape ${n} x ${d})`,
     });
   }
-  return createPointCloud(array.data as Float32Array | Float64Array, {
-    d,
-    n,
-    functionName,
-    argumentName: flag,
-  });
+  return createPointCloud(
+    array.data as Float32Array | Float64Array,
+    { d, n },
+    { functionName, argumentName: flag },
+  );
 }
 
 /**

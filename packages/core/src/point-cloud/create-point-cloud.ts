@@ -3,7 +3,11 @@ import { requireInteger } from '../validation/argument-checks.js';
 import { normalizeWeights } from './normalize-weights.js';
 import type { PointCloud } from './point-cloud.js';
 
-/** Where a cloud is being checked: the public function and the argument name (e.g. `'x'`). */
+/**
+ * Where a cloud is being checked: the public function and the argument name (e.g. `'x'`), the
+ * context argument of {@link validatePointCloud} and the (internal) third argument of
+ * {@link createPointCloud}.
+ */
 export interface PointCloudContext {
   /** The public function that received the cloud. @default 'createPointCloud' */
   readonly functionName?: string;
@@ -22,6 +26,10 @@ export interface PointCloudContext {
  *
  * The data array is kept, not copied: do not mutate it afterwards.
  *
+ * @param context - For packages that build a cloud on behalf of their own public function: the
+ * function and argument that errors name (default `createPointCloud`, `data`). Internal
+ * plumbing, kept out of the options so that the options are only about the cloud.
+ *
  * @throws {@link InvalidArgumentError} naming the argument, and for a non-finite coordinate its
  * flat index, row and column.
  * @example
@@ -36,8 +44,6 @@ export function createPointCloud(
     d,
     n,
     weights,
-    functionName = 'createPointCloud',
-    argumentName = 'data',
   }: {
     /** Dimension of the points. */
     readonly d: number;
@@ -45,7 +51,8 @@ export function createPointCloud(
     readonly n?: number;
     /** Point masses (any positive total; normalised); omitted means uniform. */
     readonly weights?: ArrayLike<number> | undefined;
-  } & PointCloudContext,
+  },
+  { functionName = 'createPointCloud', argumentName = 'data' }: PointCloudContext = {},
 ): PointCloud {
   const context = { functionName, argumentName };
   if (!(data instanceof Float32Array || data instanceof Float64Array)) {

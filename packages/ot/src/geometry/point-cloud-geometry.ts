@@ -75,8 +75,6 @@ export interface GeometryOptions {
   readonly pcaComponents?: number | undefined;
   /** Seed of the subsampling in the cost std estimate (used only for very large n d^2). @default 0 */
   readonly seed?: number;
-  /** The public function to name in errors. @default 'createGeometry' */
-  readonly functionName?: string;
 }
 
 /**
@@ -90,13 +88,16 @@ export interface GeometryOptions {
  * const geometry = createGeometry(x, y, { cost: 'dot' });
  * geometry.costStd; // std of -<x_i, y_j> over all pairs
  * ```
+ * @param functionName - Internal: the public function that errors name, for callers that build
+ * the geometry on behalf of their own function (`createSinkhornProblem`). @default 'createGeometry'
  */
 export function createGeometry(
   x: PointCloud,
   y: PointCloud,
   options: GeometryOptions = {},
+  functionName = 'createGeometry',
 ): Geometry {
-  const { cost = 'dot', pcaComponents, seed = 0, functionName = 'createGeometry' } = options;
+  const { cost = 'dot', pcaComponents, seed = 0 } = options;
   validatePointCloud(x, { functionName, argumentName: 'x' });
   validatePointCloud(y, { functionName, argumentName: 'y' });
   requireOneOf(cost, ['dot', 'sqeuclidean'], { functionName, argumentName: 'cost' });

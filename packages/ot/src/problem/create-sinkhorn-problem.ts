@@ -144,7 +144,7 @@ export async function createSinkhornProblem(
       value: backendOption,
     });
   }
-  const geometry = createGeometry(x, y, { ...geometryOptions, functionName });
+  const geometry = createGeometry(x, y, geometryOptions, functionName);
   const budget = memoryBudgetBytes ?? (await defaultMemoryBudget());
   requirePositiveNumber(budget, { functionName, argumentName: 'memoryBudgetBytes' });
   const modeFor = (bytesPerEntry: number | undefined): KernelMode =>
