@@ -1,10 +1,3 @@
-export type { SinkhornCheckpoint } from './checkpoint/sinkhorn-checkpoint.js';
-export { CHECKPOINT_VERSION } from './checkpoint/sinkhorn-checkpoint.js';
-export type {
-  CheckpointedSolution,
-  SolveWithCheckpointsOptions,
-} from './checkpoint/solve-with-checkpoints.js';
-export { solveWithCheckpoints } from './checkpoint/solve-with-checkpoints.js';
 export type {
   Collective,
   CollectiveMember,

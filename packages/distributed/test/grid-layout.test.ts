@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
 import { relativeEpsilon } from '@sinkflow/entropy';
-import { createJsBackend, createSinkhornProblem, solveSinkhorn } from '@sinkflow/ot';
+import {
+  createJsBackend,
+  createSinkhornProblem,
+  solveSinkhorn,
+  solveWithCheckpoints,
+} from '@sinkflow/ot';
 import { backendConformanceCases } from '@sinkflow/ot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageBytes, type ShardReply } from '../src/collective/shard-protocol.js';
@@ -13,7 +18,6 @@ import {
   createShardedBackend,
   gridShards,
   type ShardedLayout,
-  solveWithCheckpoints,
   WorkerFailedError,
 } from '../src/index.js';
 import { createCollective } from '../src/internal/create-collective.js';

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relativeEpsilon } from '@sinkflow/entropy';
-import { createJsBackend, createSinkhornProblem, solveSinkhorn } from '@sinkflow/ot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectNatsCollective,
-  createShardedBackend,
+  createJsBackend,
+  createSinkhornProblem,
+  solveSinkhorn,
   solveWithCheckpoints,
-  WorkerLostError,
-} from '../src/index.js';
+} from '@sinkflow/ot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectNatsCollective, createShardedBackend, WorkerLostError } from '../src/index.js';
 import {
   type NatsServerProcess,
   spawnWorkerProcess,

@@ -2,13 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relativeEpsilon } from '@sinkflow/entropy';
-import { createJsBackend, createSinkhornProblem, solveSinkhorn } from '@sinkflow/ot';
+import {
+  createJsBackend,
+  createSinkhornProblem,
+  solveSinkhorn,
+  solveWithCheckpoints,
+} from '@sinkflow/ot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectNatsCollective,
   createInProcessCollective,
   createShardedBackend,
-  solveWithCheckpoints,
   WorkerLostError,
 } from '../src/index.js';
 import {

@@ -36,6 +36,12 @@ export type {
 } from './backend/sinkhorn-backend.js';
 export type { WasmBackendOptions } from './backend/wasm/create-wasm-backend.js';
 export { createWasmBackend } from './backend/wasm/create-wasm-backend.js';
+export type { SinkhornCheckpoint } from './checkpoint/sinkhorn-checkpoint.js';
+export type {
+  CheckpointedSolution,
+  SolveWithCheckpointsOptions,
+} from './checkpoint/solve-with-checkpoints.js';
+export { solveWithCheckpoints } from './checkpoint/solve-with-checkpoints.js';
 export type {
   SinkhornDivergenceOptions,
   SinkhornDivergenceResult,

@@ -15,7 +15,12 @@ import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-f
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
-import { SHARDING_FLAGS, SHARDING_HELP, shardingFromFlags } from '../io/sharding-flags.js';
+import {
+  checkpointedSolveFromFlags,
+  SHARDING_FLAGS,
+  SHARDING_HELP,
+  shardingFromFlags,
+} from '../io/sharding-flags.js';
 import {
   potentialsAreFinite,
   type SearchReport,
@@ -204,6 +209,7 @@ async function runSolve(
     pcaComponents: pca,
     seed: options.integer('seed', { fallback: 0, minimum: 0 }),
   };
+  const solveAtEpsilon = checkpointedSolveFromFlags(options);
   // Connected last, once every flag and file was checked; closed on every path below.
   const sharding = await shardingFromFlags('solve', options, backendName);
   const backendOptions =
@@ -224,8 +230,7 @@ async function runSolve(
   let search: SearchReport | null = null;
   try {
     if (targetEntropy === undefined) {
-      solution = await (sharding?.solve(problem, { ...solveOptions, epsilon, onProgress }) ??
-        problem.solve({ ...solveOptions, epsilon, onProgress }));
+      solution = await solveAtEpsilon(problem, { ...solveOptions, epsilon, onProgress });
     } else {
       const started = performance.now();
       const result = await searchEntropy(problem, { ...solveOptions, targetEntropy, onProgress });

@@ -4,9 +4,13 @@ import {
   createShardedBackend,
   type ShardedBackend,
   type ShardedReport,
-  solveWithCheckpoints,
 } from '@sinkflow/distributed';
-import type { SinkhornProblem, SinkhornSolution, SinkhornSolveOptions } from '@sinkflow/ot';
+import {
+  type SinkhornProblem,
+  type SinkhornSolution,
+  type SinkhornSolveOptions,
+  solveWithCheckpoints,
+} from '@sinkflow/ot';
 import type { Flags } from '../cli/parse-flags.js';
 
 /** The flags of a sharded solve (`sinkflow solve --nats URL --workers P`). */
@@ -32,12 +36,28 @@ export const SHARDING_HELP = `  --nats URL               shard the rows of X acr
   --join-timeout MS        wait this long for P idle workers                (default 30000)
   --worker-timeout MS      a worker silent this long fails the run          (default 10000)
   --checkpoint-dir DIR     checkpoint the potentials there; a rerun resumes from it
+                           (any backend, with or without --nats)
   --checkpoint-every N     iterations between checkpoints                   (default 100)`;
 
-/** A connected sharded run: its backend, how to solve (with checkpoints), its report. */
+/**
+ * How `sinkflow solve` runs a fixed-epsilon solve: with `--checkpoint-dir`, ot's
+ * `solveWithCheckpoints` (any backend, sharded or not; resumes from the directory's checkpoint),
+ * else `problem.solve`.
+ */
+export function checkpointedSolveFromFlags(
+  options: Flags,
+): (problem: SinkhornProblem, solveOptions: SinkhornSolveOptions) => Promise<SinkhornSolution> {
+  const checkpointDirectory = options.optionalString('checkpoint-dir');
+  const checkpointEvery = options.integer('checkpoint-every', { fallback: 100, minimum: 1 });
+  return (problem, solveOptions) =>
+    checkpointDirectory === undefined
+      ? problem.solve(solveOptions)
+      : solveWithCheckpoints({ problem, checkpointDirectory, checkpointEvery, ...solveOptions });
+}
+
+/** A connected sharded run: its backend and its report. */
 export interface Sharding {
   readonly backend: ShardedBackend;
-  solve(problem: SinkhornProblem, options: SinkhornSolveOptions): Promise<SinkhornSolution>;
   report(): ShardedReport;
   close(): Promise<void>;
 }
@@ -52,13 +72,7 @@ export async function shardingFromFlags(
   backend: string,
 ): Promise<Sharding | undefined> {
   const functionName = `sinkflow ${command}`;
-  const sharded = [
-    'workers',
-    'column-shards',
-    'subject-prefix',
-    'checkpoint-dir',
-    'checkpoint-every',
-  ].find((name) => options.has(name));
+  const sharded = ['workers', 'column-shards', 'subject-prefix'].find((name) => options.has(name));
   if (!options.has('nats')) {
     if (sharded !== undefined) {
       throw new InvalidArgumentError({
@@ -94,8 +108,6 @@ export async function shardingFromFlags(
       value: columnShards,
     });
   }
-  const checkpointDirectory = options.optionalString('checkpoint-dir');
-  const checkpointEvery = options.integer('checkpoint-every', { fallback: 100, minimum: 1 });
   const collective = await connectNatsCollective({
     servers: options.string('nats'),
     workers,
@@ -110,10 +122,6 @@ export async function shardingFromFlags(
   });
   return {
     backend: shardedBackend,
-    solve: (problem, solveOptions) =>
-      checkpointDirectory === undefined
-        ? problem.solve(solveOptions)
-        : solveWithCheckpoints({ problem, checkpointDirectory, checkpointEvery, ...solveOptions }),
     report: () => shardedBackend.report(),
     close: () => collective.close(),
   };

@@ -1,22 +1,15 @@
 import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import { absoluteEpsilon } from '@sinkflow/entropy';
-import type {
-  SinkhornProblem,
-  SinkhornProgress,
-  SinkhornSolution,
-  SinkhornSolveOptions,
-} from '@sinkflow/ot';
-import {
-  CHECKPOINT_VERSION,
-  geometryFingerprint,
-  readCheckpoint,
-  removeCheckpoint,
-  writeCheckpoint,
-} from './sinkhorn-checkpoint.js';
+import type { SinkhornProblem } from '../problem/create-sinkhorn-problem.js';
+import { SINKHORN_DEFAULTS } from '../settings/sinkhorn-settings.js';
+import type { SinkhornProgress } from '../solver/sinkhorn-loop.js';
+import type { SinkhornSolveOptions } from '../solver/sinkhorn-options.js';
+import type { SinkhornSolution } from '../solver/sinkhorn-solution.js';
+import { openCheckpointStore, SINKHORN_CHECKPOINT_VERSION } from './sinkhorn-checkpoint.js';
 
 /** Options of {@link solveWithCheckpoints}: a problem, where to checkpoint, and the solve options. */
 export interface SolveWithCheckpointsOptions extends SinkhornSolveOptions {
-  /** The prepared problem (any backend; typically a sharded one). */
+  /** The prepared problem, on any backend (js, wasm, tfjs, gpujs, sharded). */
   readonly problem: SinkhornProblem;
   /** Directory of the checkpoint (created when missing). */
   readonly checkpointDirectory: string;
@@ -41,9 +34,9 @@ export interface CheckpointedSolution extends SinkhornSolution {
 
 /**
  * Solves a Sinkhorn problem, writing its potentials to `checkpointDirectory` every
- * `checkpointEvery` iterations, and resuming from the checkpoint found there: a sharded run that
- * failed (a `WorkerLostError`) restarts with new workers from its last checkpoint instead of from
- * scratch.
+ * `checkpointEvery` iterations, and resuming from the checkpoint found there: a run that stopped
+ * (killed, or a sharded run whose worker was lost) restarts from its last checkpoint instead of
+ * from scratch, on any backend. Node only (the files are written with `node:fs`).
  *
  * Resuming warm-starts the solver with the checkpoint's potentials (`initialPotentials`) at its
  * epsilon, and shifts `maxIterations` and `momentumStart` by the iterations already done, so the
@@ -59,7 +52,7 @@ export interface CheckpointedSolution extends SinkhornSolution {
  * @throws {@link InvalidArgumentError} for bad options or a checkpoint of another problem.
  * @example
  * ```ts
- * const problem = await createSinkhornProblem({ x, y, backend: createShardedBackend({ collective }) });
+ * const problem = await createSinkhornProblem({ x, y }); // or a sharded backend
  * const solution = await solveWithCheckpoints({ problem, checkpointDirectory: 'ckpt', checkpointEvery: 200 });
  * solution.resumedFromIteration; // null on a first run, e.g. 1400 after a restart
  * ```
@@ -86,9 +79,13 @@ export async function solveWithCheckpoints(
     });
   }
   requireInteger(checkpointEvery, { functionName, argumentName: 'checkpointEvery', minimum: 1 });
-  const { maxIterations = 50_000, momentumStart = 2000 } = solveOptions;
-  const fingerprint = geometryFingerprint(problem.geometry);
-  const checkpoint = resume ? readCheckpoint(checkpointDirectory) : undefined;
+  const {
+    maxIterations = SINKHORN_DEFAULTS.maxIterations,
+    momentumStart = SINKHORN_DEFAULTS.momentumStart,
+  } = solveOptions;
+  const store = await openCheckpointStore(checkpointDirectory, functionName);
+  const fingerprint = store.fingerprint(problem.geometry);
+  const checkpoint = resume ? store.read() : undefined;
   if (checkpoint !== undefined && checkpoint.fingerprint !== fingerprint) {
     throw new InvalidArgumentError({
       functionName,
@@ -105,8 +102,8 @@ export async function solveWithCheckpoints(
     const iteration = report.iteration + offset;
     if (iteration - lastWritten >= checkpointEvery) {
       const { f, g } = report.potentials();
-      writeCheckpoint(checkpointDirectory, {
-        version: CHECKPOINT_VERSION,
+      store.write({
+        version: SINKHORN_CHECKPOINT_VERSION,
         iteration,
         epsilon: report.epsilon,
         errors: [...errors],
@@ -134,7 +131,7 @@ export async function solveWithCheckpoints(
         }),
     onProgress: progress,
   });
-  if (removeWhenDone) removeCheckpoint(checkpointDirectory);
+  if (removeWhenDone) store.remove();
   return {
     ...solution,
     iterations: solution.iterations + offset,
