@@ -99,17 +99,7 @@ export function requireMean(mean: unknown, context: ArgumentContext): Float64Arr
       value: mean,
     });
   }
-  const copy = Float64Array.from(mean as ArrayLike<number>);
-  const bad = copy.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0) {
-    throw new InvalidArgumentError({
-      ...context,
-      argumentName: `${context.argumentName}[${bad}]`,
-      message: 'entries must be finite',
-      value: copy[bad],
-    });
-  }
-  return copy;
+  return finiteCopy(mean as ArrayLike<number>, context);
 }
 
 /**
@@ -135,16 +125,7 @@ export function requireCovariance(
       value: covariance,
     });
   }
-  const copy = Float64Array.from(covariance as ArrayLike<number>);
-  const bad = copy.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0) {
-    throw new InvalidArgumentError({
-      ...context,
-      argumentName: `${context.argumentName}[${bad}]`,
-      message: 'entries must be finite',
-      value: copy[bad],
-    });
-  }
+  const copy = finiteCopy(covariance as ArrayLike<number>, context);
   const scale = copy.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
   for (let i = 0; i < d; i += 1) {
     for (let j = i + 1; j < d; j += 1) {
@@ -173,4 +154,19 @@ export function requireCovariance(
     });
   }
   return { matrix, eigen };
+}
+
+/** A float64 copy of `values`; throws naming the first entry that is not finite (`name[i]`). */
+function finiteCopy(values: ArrayLike<number>, context: ArgumentContext): Float64Array {
+  const copy = Float64Array.from(values);
+  const bad = copy.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new InvalidArgumentError({
+      ...context,
+      argumentName: `${context.argumentName}[${bad}]`,
+      message: 'entries must be finite',
+      value: copy[bad],
+    });
+  }
+  return copy;
 }
