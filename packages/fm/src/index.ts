@@ -15,7 +15,10 @@ export type {
   CheckpointMetadataValue,
   TrainerCheckpoint,
 } from './checkpoint/trainer-checkpoint.js';
-export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/trainer-checkpoint.js';
+export {
+  TRAINING_CHECKPOINT_FORMAT,
+  TRAINING_CHECKPOINT_VERSION,
+} from './checkpoint/trainer-checkpoint.js';
 export type { DistributionSampler } from './data/distribution-sampler.js';
 export { standardNormalSampler } from './data/distribution-sampler.js';
 export { drawPoints, requireSampler } from './data/draw-points.js';

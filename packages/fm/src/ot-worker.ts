@@ -6,6 +6,7 @@
  * @internal
  */
 import { parentPort } from 'node:worker_threads';
+import { InternalError } from '@sinkflow/core';
 import {
   executeOtTask,
   type OtMemory,
@@ -14,7 +15,9 @@ import {
 } from './internal/ot-task.js';
 
 const port = parentPort;
-if (port === null) throw new Error('ot-worker.js must run in a worker thread');
+if (port === null) {
+  throw new InternalError({ where: 'ot-worker.js', message: 'must run in a worker thread' });
+}
 const memory: OtMemory = { problems: new Map(), lastRelativeEpsilon: null };
 const buffersOf = (result: OtTaskResult): ArrayBuffer[] =>
   Object.values(result)

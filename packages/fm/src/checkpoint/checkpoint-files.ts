@@ -1,14 +1,14 @@
 import { InvalidArgumentError, npyArray, SinkflowError } from '@sinkflow/core';
 import {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
+  TRAINING_CHECKPOINT_FORMAT,
+  TRAINING_CHECKPOINT_VERSION,
   type TrainerCheckpoint,
 } from './trainer-checkpoint.js';
 
 /** `checkpoint.json`: the JSON parts, with the array files named. */
 interface CheckpointManifest {
-  readonly format: typeof CHECKPOINT_FORMAT;
-  readonly version: typeof CHECKPOINT_VERSION;
+  readonly format: typeof TRAINING_CHECKPOINT_FORMAT;
+  readonly version: typeof TRAINING_CHECKPOINT_VERSION;
   readonly step: number;
   readonly model: {
     readonly config: TrainerCheckpoint['model']['config'];
@@ -97,8 +97,8 @@ export async function writeCheckpoint({
       npyArray(checkpoint.losses, [checkpoint.losses.length]),
     );
     const manifest: CheckpointManifest = {
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
+      format: TRAINING_CHECKPOINT_FORMAT,
+      version: TRAINING_CHECKPOINT_VERSION,
       step: checkpoint.step,
       model: {
         config: model.config,
@@ -168,11 +168,14 @@ export async function readCheckpoint({
       cause: error,
     });
   }
-  if (manifest?.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
+  if (
+    manifest?.format !== TRAINING_CHECKPOINT_FORMAT ||
+    manifest.version !== TRAINING_CHECKPOINT_VERSION
+  ) {
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'directory',
-      message: `checkpoint.json is not a ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION}`,
+      message: `checkpoint.json is not a ${TRAINING_CHECKPOINT_FORMAT} version ${TRAINING_CHECKPOINT_VERSION}`,
       value: directory,
     });
   }

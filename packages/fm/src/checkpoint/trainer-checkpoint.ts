@@ -5,25 +5,25 @@ import type { PairSourceState } from '../pairs/pair-source.js';
 import type { TimeSamplerDescription } from '../time/time-sampler.js';
 
 /**
- * The format name written in `checkpoint.json` (see {@link TrainerCheckpoint}).
+ * The format name written in a training checkpoint's `checkpoint.json` (see {@link TrainerCheckpoint}).
  *
  * @example
  * ```ts
- * JSON.parse(readFileSync('runs/a/step-100/checkpoint.json', 'utf8')).format === CHECKPOINT_FORMAT; // true
+ * JSON.parse(readFileSync('runs/a/step-100/checkpoint.json', 'utf8')).format === TRAINING_CHECKPOINT_FORMAT; // true
  * ```
  */
-export const CHECKPOINT_FORMAT = 'sinkflow-fm-checkpoint';
+export const TRAINING_CHECKPOINT_FORMAT = 'sinkflow-fm-checkpoint';
 
 /**
- * The version of the checkpoint layout this package writes and reads; `readCheckpoint` rejects
+ * The version of the training-checkpoint layout this package writes and reads; `readCheckpoint` rejects
  * other versions.
  *
  * @example
  * ```ts
- * CHECKPOINT_VERSION; // 1
+ * TRAINING_CHECKPOINT_VERSION; // 1
  * ```
  */
-export const CHECKPOINT_VERSION = 1;
+export const TRAINING_CHECKPOINT_VERSION = 1;
 
 /**
  * A value of a checkpoint's {@link TrainerCheckpoint.metadata}: plain JSON scalars.

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, SinkflowError } from '@sinkflow/core';
+import { InternalError, InvalidArgumentError, SinkflowError } from '@sinkflow/core';
 import { executeOtTask, type OtMemory, type OtTask, type OtTaskResult } from './ot-task.js';
 
 /** Where OT tasks run, in order (one at a time), and how. */
@@ -80,7 +80,10 @@ async function createWorkerRunner(): Promise<OtRunner> {
   const { readFile } = await import('node:fs/promises');
   const entry = otWorkerUrl();
   await readFile(entry).catch(() => {
-    throw new Error(`@sinkflow/fm is not built (${entry.pathname} is missing)`);
+    throw new InternalError({
+      where: '@sinkflow/fm',
+      message: `not built (${entry.pathname} is missing)`,
+    });
   });
   const worker = new Worker(entry);
   worker.unref();

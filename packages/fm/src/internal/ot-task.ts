@@ -1,3 +1,4 @@
+import { ProtocolError } from '@sinkflow/core';
 import {
   assignPointClouds,
   type CouplingPotentials,
@@ -284,7 +285,12 @@ export async function executeOtTask(memory: OtMemory, task: OtTask): Promise<OtT
     }
     case 'sample': {
       const entry = memory.problems.get(task.key);
-      if (entry === undefined) throw new Error(`no prepared coupling '${task.key}'`);
+      if (entry === undefined) {
+        throw new ProtocolError({
+          channel: 'OT worker',
+          message: `no prepared coupling '${task.key}'`,
+        });
+      }
       const started = now();
       const pairs = await entry.problem.samplePairs({
         potentials: entry.potentials,
