@@ -17,7 +17,6 @@ export type {
   ShardVector,
   ShardVectors,
 } from './collective/shard-protocol.js';
-export { PROTOCOL_VERSION } from './collective/shard-protocol.js';
 export { InvalidReplyError } from './errors/invalid-reply-error.js';
 export { WorkerFailedError } from './errors/worker-failed-error.js';
 export { WorkerJoinError } from './errors/worker-join-error.js';

@@ -8,7 +8,7 @@
  * (`frame-codec.ts`) and cut into chunks under the server's `max_payload` (`chunking.ts`).
  */
 
-/** The protocol version every header carries; a shard rejects any other. */
+/** @internal The protocol version every header carries; a shard rejects any other. */
 export const PROTOCOL_VERSION = 1;
 
 /** The typed arrays a message may carry. */
