@@ -167,12 +167,12 @@ describe('sinkflow solve and sample', () => {
     [
       'epsilon <= 0',
       ['solve', '--x', 'x.npy', '--y', 'y.npy', '--epsilon', '0'],
-      /'--epsilon': must be > 0/,
+      /'--epsilon': must be a positive finite number/,
     ],
     [
       'target entropy outside (0, 1)',
       ['solve', '--x', 'x.npy', '--y', 'y.npy', '--target-entropy', '1'],
-      /'--target-entropy': must be in \(0, 1\)/,
+      /'--target-entropy': must be a number in \(0, 1\)/,
     ],
     [
       'two epsilons',

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type PointCloud } from '@sinkflow/core';
-import { absoluteEpsilon, type Epsilon, relativeEpsilon } from '@sinkflow/entropy';
+import type { Epsilon } from '@sinkflow/entropy';
 import {
   fitGaussian,
   gaussianW2,
@@ -9,6 +9,7 @@ import {
 } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
+import { DEFAULT_RELATIVE_EPSILON, sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
 import { readCloudPairFlags, writeJsonFile } from '../io/cloud-files.js';
 import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
@@ -32,7 +33,7 @@ Options:
                        bytes must fit the memory budget: half of the RAM, or
                        SINKFLOW_MEMORY_BUDGET)
   --seed S             seed of the directions                  (default 0)
-  --epsilon ABS | --relative-epsilon R   for sinkhorn-divergence (default relative 0.05)
+  --epsilon ABS | --relative-epsilon R   for sinkhorn-divergence (default relative ${DEFAULT_RELATIVE_EPSILON})
 
 JSON: { kind, value, seconds }: value is W_2 itself (not squared) for w1d, sliced and bures, and the
 debiased divergence for sinkhorn-divergence.
@@ -118,22 +119,15 @@ async function distanceOf(
       }).distance;
     }
     case 'sinkhorn-divergence':
-      return (await sinkhornDivergence({ x, y, epsilon: epsilonFlags(options) })).divergence;
+      return (await sinkhornDivergence({ x, y, ...epsilonFlags(options) })).divergence;
   }
 }
 
-function epsilonFlags(options: Flags): Epsilon {
-  const positive = (name: string, fallback?: number) => {
-    const value = options.number(name, fallback);
-    if (!(value > 0))
-      throw new InvalidArgumentError({
-        functionName: 'sinkflow distance',
-        argumentName: `--${name}`,
-        message: 'must be > 0',
-        value,
-      });
-    return value;
-  };
+/**
+ * The epsilon of `--epsilon` or `--relative-epsilon`, checked by ot (errors name the flag), or none:
+ * `sinkhornDivergence` then uses ot's default (`SINKHORN_DEFAULTS.epsilon`).
+ */
+function epsilonFlags(options: Flags): { readonly epsilon?: Epsilon } {
   if (options.has('epsilon') && options.has('relative-epsilon')) {
     throw new InvalidArgumentError({
       functionName: 'sinkflow distance',
@@ -141,7 +135,6 @@ function epsilonFlags(options: Flags): Epsilon {
       message: 'give only one of --epsilon and --relative-epsilon',
     });
   }
-  return options.has('epsilon')
-    ? absoluteEpsilon(positive('epsilon'))
-    : relativeEpsilon(positive('relative-epsilon', 0.05));
+  const { epsilon } = sinkhornSettingsFromFlags(options, 'sinkflow distance').settings;
+  return epsilon === undefined ? {} : { epsilon };
 }

@@ -1,15 +1,21 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
-import { absoluteEpsilon, type Epsilon, relativeEpsilon } from '@sinkflow/entropy';
 import {
   createSinkhornProblem,
   type EntropySolveResult,
+  SINKHORN_DEFAULTS,
   type SinkhornProblem,
   type SinkhornSolution,
 } from '@sinkflow/ot';
 import type { Command, CommandIo } from '../cli/command.js';
 import { NotConvergedError } from '../cli/not-converged-error.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
+import {
+  asSinkhornFlagError,
+  DEFAULT_RELATIVE_EPSILON,
+  renameArgument,
+  sinkhornSettingsFromFlags,
+} from '../cli/sinkhorn-flags.js';
 import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
@@ -61,12 +67,12 @@ never materialised. X, Y: float32 or float64 arrays of shape n x d and m x d (C 
 
 Options:
   --epsilon ABS            absolute epsilon
-  --relative-epsilon R     epsilon = R * std(C)                     (default 0.05)
+  --relative-epsilon R     epsilon = R * std(C)                     (default ${DEFAULT_RELATIVE_EPSILON})
   --target-entropy E       search the epsilon whose coupling has renormalized entropy E in (0, 1)
   --cost dot|sqeuclidean   -<x, y> or 1/2 ||x - y||^2               (default dot)
-  --threshold T            stop when ||P^T 1 - b||_1 < T            (default 1e-3)
-  --max-iterations N       (default 50000)
-  --momentum-start N       Lehmann momentum from iteration N        (default 2000)
+  --threshold T            stop when ||P^T 1 - b||_1 < T            (default ${SINKHORN_DEFAULTS.threshold})
+  --max-iterations N       (default ${SINKHORN_DEFAULTS.maxIterations})
+  --momentum-start N       Lehmann momentum from iteration N        (default ${SINKHORN_DEFAULTS.momentumStart})
   --backend NAME           ${BACKEND_NAMES.join('|')}              (default auto)
                            auto: a short calibration picks the fastest of wasm, tfjs and
                            gpujs on this machine (the output says which and why)
@@ -95,8 +101,8 @@ Examples:
 `,
   async run(args, io) {
     const options = parseFlags('solve', args, flags);
-    const { summary, solution } = await runSolve(options, io);
-    const failure = failureOf(summary, options);
+    const { summary, solution, threshold } = await runSolve(options, io);
+    const failure = failureOf(summary, threshold);
     const allowed = failure === undefined || options.boolean('allow-unconverged');
     const directory = options.optionalString('save-potentials');
     let notSaved: string | undefined;
@@ -117,7 +123,7 @@ Examples:
 };
 
 /** Why the result is not a converged solve (at the target entropy), or undefined when it is. */
-function failureOf(summary: SolveSummary, options: Flags): string | undefined {
+function failureOf(summary: SolveSummary, threshold: number): string | undefined {
   const error =
     summary.marginalError === null ? 'not finite' : summary.marginalError.toExponential(2);
   if (summary.diverged) {
@@ -131,7 +137,7 @@ function failureOf(summary: SolveSummary, options: Flags): string | undefined {
     return `did not reach --target-entropy ${summary.targetEntropy}: E = ${reached} after ${summary.search.solves} solves`;
   }
   if (!summary.converged) {
-    return `did not converge: marginal error ${error} above --threshold ${options.number('threshold', 1e-3)} after ${summary.iterations} iterations (raise --max-iterations or epsilon)`;
+    return `did not converge: marginal error ${error} above --threshold ${threshold} after ${summary.iterations} iterations (raise --max-iterations or epsilon)`;
   }
   return undefined;
 }
@@ -157,32 +163,15 @@ async function savePotentials(
 async function runSolve(
   options: Flags,
   io: CommandIo,
-): Promise<{ readonly summary: SolveSummary; readonly solution: SinkhornSolution }> {
-  const epsilonFlags = ['epsilon', 'relative-epsilon', 'target-entropy'].filter((name) =>
-    options.has(name),
-  );
-  if (epsilonFlags.length > 1) {
-    throw new InvalidArgumentError({
-      functionName: 'sinkflow solve',
-      argumentName: `--${epsilonFlags[1]}`,
-      message: `give only one of --epsilon, --relative-epsilon, --target-entropy (also got --${epsilonFlags[0]})`,
-    });
-  }
-  const targetEntropy = options.optionalNumber('target-entropy');
-  if (targetEntropy !== undefined && !(targetEntropy > 0 && targetEntropy < 1)) {
-    throw new InvalidArgumentError({
-      functionName: 'sinkflow solve',
-      argumentName: '--target-entropy',
-      message: 'must be in (0, 1)',
-      value: targetEntropy,
-    });
-  }
-  const epsilon = epsilonFromFlags(options);
-  const solveOptions = {
-    threshold: positive(options, 'threshold', 1e-3),
-    maxIterations: options.integer('max-iterations', { fallback: 50_000, minimum: 1 }),
-    momentumStart: options.integer('momentum-start', { fallback: 2000, minimum: 0 }),
-  };
+): Promise<{
+  readonly summary: SolveSummary;
+  readonly solution: SinkhornSolution;
+  readonly threshold: number;
+}> {
+  // ot's settings, checked by ot's validation before any work (errors name the flag); passed on
+  // unchanged, so ot's defaults apply to the flags not given.
+  const { settings, validated } = sinkhornSettingsFromFlags(options, 'sinkflow solve');
+  const { targetEntropy, epsilon, ...solveOptions } = settings;
   const backendName = options.choice('backend', BACKEND_NAMES, 'auto');
   if (options.has('checkpoint-dir') && targetEntropy !== undefined) {
     throw new InvalidArgumentError({
@@ -221,7 +210,7 @@ async function runSolve(
     },
   );
   const progress = createProgress(io, {
-    total: solveOptions.maxIterations,
+    total: validated.maxIterations,
     format: 'sinkhorn [{bar}] {value} it | error {error}',
   });
   const onProgress = ({ iteration, error }: { iteration: number; error: number }) =>
@@ -256,7 +245,7 @@ async function runSolve(
     sharding: sharding?.report() ?? null,
     fingerprints: { x: fingerprintCloud(x), y: fingerprintCloud(y) },
   });
-  return { summary, solution };
+  return { summary, solution, threshold: validated.threshold };
 }
 
 /**
@@ -265,22 +254,10 @@ async function runSolve(
  * that set it; any other error unchanged.
  */
 function asFlagError(error: unknown, options: Flags): unknown {
-  if (!InvalidArgumentError.isInstance(error)) return error;
-  const flag =
-    error.argumentName === 'mode'
-      ? '--mode'
-      : error.argumentName === 'epsilon'
-        ? (['--epsilon', '--relative-epsilon', '--target-entropy'].find((name) =>
-            options.has(name.slice(2)),
-          ) ?? '--relative-epsilon')
-        : undefined;
-  if (flag === undefined) return error;
-  return new InvalidArgumentError({
-    functionName: 'sinkflow solve',
-    argumentName: flag,
-    message: error.message.replace(/^[\w.]+: invalid argument '\w+': /, ''),
-    cause: error,
-  });
+  if (InvalidArgumentError.isInstance(error) && error.argumentName === 'mode') {
+    return renameArgument(error, 'sinkflow solve', '--mode');
+  }
+  return asSinkhornFlagError(error, options, 'sinkflow solve');
 }
 
 /**
@@ -338,21 +315,4 @@ function searchReportOf(result: EntropySolveResult, wallSeconds: number): Search
     seconds: wallSeconds,
     reached,
   };
-}
-
-function epsilonFromFlags(options: Flags): Epsilon {
-  if (options.has('epsilon')) return absoluteEpsilon(positive(options, 'epsilon'));
-  return relativeEpsilon(positive(options, 'relative-epsilon', 0.05));
-}
-
-function positive(options: Flags, name: string, fallback?: number): number {
-  const value = options.number(name, fallback);
-  if (!(value > 0))
-    throw new InvalidArgumentError({
-      functionName: 'sinkflow solve',
-      argumentName: `--${name}`,
-      message: 'must be > 0',
-      value,
-    });
-  return value;
 }

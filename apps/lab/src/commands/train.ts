@@ -5,10 +5,12 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { readCheckpoint, recoverCheckpoint, selectBackend } from '@sinkflow/fm';
 import type { Command, CommandIo } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
+import { sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
 import { createProgress } from '../io/progress.js';
 import { acquireRunLock } from '../sweep/run-lock.js';
 import { stopOnInterrupt } from '../sweep/stop-on-interrupt.js';
+import { sinkhornSettingsOfRun } from '../sweep/sweep-config.js';
 import { COUPLING_NAMES } from '../training/coupling-pair-source.js';
 import { loadFlowTask } from '../training/flow-task.js';
 import { checkpointDirectoryOf, trainFlowModel } from '../training/train-flow-model.js';
@@ -104,24 +106,10 @@ Example:
 function parseTrainRunFlags(options: Flags, functionName: string): TrainRunFlags {
   const optionalInteger = (name: string, range: { minimum: number; maximum?: number }) =>
     options.has(name) ? options.integer(name, range) : undefined;
+  // Checked by ot's validation of its settings (errors name the flag), before --out is created.
+  sinkhornSettingsFromFlags(options, functionName);
   const relativeEpsilon = options.optionalNumber('relative-epsilon');
-  if (relativeEpsilon !== undefined && !(relativeEpsilon > 0)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: '--relative-epsilon',
-      message: 'must be > 0',
-      value: relativeEpsilon,
-    });
-  }
   const targetEntropy = options.optionalNumber('target-entropy');
-  if (targetEntropy !== undefined && !(targetEntropy > 0 && targetEntropy < 1)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: '--target-entropy',
-      message: 'must be in (0, 1)',
-      value: targetEntropy,
-    });
-  }
   return {
     // Checked here, before --out is created.
     benchmark: options.has('benchmark')
@@ -227,9 +215,8 @@ async function trainAndReport({
       coupling,
       otBatchSize,
       pairsPerCoupling: config.pairsPerCoupling ?? undefined,
-      targetEntropy,
-      relativeEpsilon,
       seed: training.seed,
+      ...sinkhornSettingsOfRun(config),
     },
     training,
     directory: out,

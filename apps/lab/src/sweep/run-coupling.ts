@@ -1,8 +1,7 @@
 import { createPointCloud, createRandomGenerator, type PointCloud } from '@sinkflow/core';
-import { relativeEpsilon } from '@sinkflow/entropy';
 import { createSinkhornProblem, type SinkhornSolution } from '@sinkflow/ot';
 import { loadTask } from './load-task.js';
-import type { RunSpec } from './sweep-config.js';
+import { type RunSpec, sinkhornSettingsOfRun } from './sweep-config.js';
 
 /** The metrics of one coupling run. */
 export type CouplingMetrics = Readonly<Record<string, number | boolean | null>>;
@@ -28,7 +27,7 @@ export async function runCoupling(
   spec: RunSpec,
   { onProgress }: { readonly onProgress?: (message: string) => void } = {},
 ): Promise<CouplingRunOutput> {
-  const { benchmark, d, n, targetEntropy, relativeEpsilon: relative, seed } = spec.config;
+  const { benchmark, d, n, targetEntropy, seed } = spec.config;
   const task = await loadTask(benchmark, d, spec.config.options);
   const random = createRandomGenerator({ seed });
   const x = task.sampleSource(n, random.split(0));
@@ -44,7 +43,7 @@ export async function runCoupling(
       solution = result.solution;
       solves = result.steps.length;
     } else {
-      solution = await problem.solve({ epsilon: relativeEpsilon(relative as number) });
+      solution = await problem.solve(sinkhornSettingsOfRun(spec.config));
     }
     const sinkhornSeconds = (performance.now() - started) / 1000;
     onProgress?.(

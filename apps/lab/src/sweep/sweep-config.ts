@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '@sinkflow/core';
+import { relativeEpsilon as relativeEpsilonOf } from '@sinkflow/entropy';
+import { type SinkhornSettings, validateSinkhornSettings } from '@sinkflow/ot';
 import { parse as parseYaml } from 'yaml';
+import { renameArgument } from '../cli/sinkhorn-flags.js';
 import { checkSweepMemory } from './sweep-memory.js';
 
 /** What a sweep's runs do: solve couplings only, or train flow models. */
@@ -110,20 +113,19 @@ export function parseSweepConfig(text: string, source: string): SweepConfig {
   const dimensions = integers('dimensions', 1);
   const otBatchSizes = integers('otBatchSizes', 2);
   const seeds = integers('seeds', 0);
+  // Checked by ot's validation of its settings, here, so that a bad value fails before any run.
   const targetEntropies =
     config.targetEntropies === undefined
       ? []
       : list(config, 'targetEntropies', (value, path) => {
-          if (typeof value !== 'number' || !(value > 0 && value < 1))
-            fail(path, 'must be a number in (0, 1)', value);
+          checkedByOt(path, () => ({ targetEntropy: value as number }));
           return value as number;
         });
   const relativeEpsilons =
     config.relativeEpsilons === undefined
       ? []
       : list(config, 'relativeEpsilons', (value, path) => {
-          if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-            fail(path, 'must be a positive number', value);
+          checkedByOt(path, () => ({ epsilon: relativeEpsilonOf(value as number) }));
           return value as number;
         });
   if (targetEntropies.length > 0 === relativeEpsilons.length > 0) {
@@ -149,6 +151,27 @@ export function parseSweepConfig(text: string, source: string): SweepConfig {
     seeds,
     options: options as Record<string, unknown>,
   };
+}
+
+/**
+ * ot's Sinkhorn settings of a run, from the names a sweep config and a training run's metadata keep
+ * on disk (`targetEntropy`, `relativeEpsilon`; at most one of them set): `{ targetEntropy }`,
+ * `{ epsilon: relativeEpsilon(r) }`, or `{}` (ot's default epsilon, `SINKHORN_DEFAULTS.epsilon`).
+ * The one place where the lab's records meet ot's `SinkhornSettings`.
+ *
+ * @param run - The run's `targetEntropy` and `relativeEpsilon` (null where unused).
+ * @example
+ * ```ts
+ * sinkhornSettingsOfRun({ targetEntropy: null, relativeEpsilon: 0.1 }); // { epsilon: relativeEpsilon(0.1) }
+ * ```
+ */
+export function sinkhornSettingsOfRun(run: {
+  readonly targetEntropy: number | null;
+  readonly relativeEpsilon: number | null;
+}): Pick<SinkhornSettings, 'epsilon' | 'targetEntropy'> {
+  if (run.targetEntropy !== null) return { targetEntropy: run.targetEntropy };
+  if (run.relativeEpsilon !== null) return { epsilon: relativeEpsilonOf(run.relativeEpsilon) };
+  return {};
 }
 
 /** Expands a sweep into its runs (benchmark x d x n x E or epsilon x seed), in a stable order. */
@@ -185,6 +208,16 @@ function list<T>(
   const value = config[key];
   if (!Array.isArray(value) || value.length === 0) fail(key, 'must be a non-empty list', value);
   return (value as unknown[]).map((item, index) => check(item, `${key}[${index}]`));
+}
+
+/** The settings `build` makes, checked by ot; an `InvalidArgumentError` names `config.<path>`. */
+function checkedByOt(path: string, build: () => SinkhornSettings): void {
+  try {
+    validateSinkhornSettings(build(), functionName);
+  } catch (error) {
+    if (!InvalidArgumentError.isInstance(error)) throw error;
+    throw renameArgument(error, functionName, `config.${path}`);
+  }
 }
 
 function fail(path: string, message: string, value?: unknown): never {

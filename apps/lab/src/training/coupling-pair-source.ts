@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import { relativeEpsilon as relativeEpsilonValue } from '@sinkflow/entropy';
 import {
   createBatchOtPairSource,
   createExactAssignmentPairSource,
@@ -8,6 +7,7 @@ import {
   createSupervisedPairSource,
   type PairSource,
 } from '@sinkflow/fm';
+import type { SinkhornSettings } from '@sinkflow/ot';
 import type { FlowTask } from './flow-task.js';
 
 /** The couplings a training run can use [klein2025]. */
@@ -16,8 +16,13 @@ export const COUPLING_NAMES = ['independent', 'ot', 'precomputed', 'exact', 'sup
 /** One of {@link COUPLING_NAMES}. */
 export type CouplingName = (typeof COUPLING_NAMES)[number];
 
-/** How the pairs of a training run are drawn. */
-export interface CouplingSettings {
+/**
+ * How the pairs of a training run are drawn: the coupling and its sizes, and the regularisation of
+ * its Sinkhorn couplings as a `Pick` of ot's `SinkhornSettings` (`epsilon` or `targetEntropy`; with
+ * neither, ot's default epsilon), passed to fm's pair sources unchanged and validated there by
+ * ot's `validateSinkhornSettings`.
+ */
+export interface CouplingSettings extends Pick<SinkhornSettings, 'epsilon' | 'targetEntropy'> {
   /**
    * `independent`: I-FM; `ot`: a fresh Sinkhorn coupling of `otBatchSize` points per side serving
    * `pairsPerCoupling` pairs; `precomputed`: one coupling of `otBatchSize` points solved once
@@ -29,10 +34,7 @@ export interface CouplingSettings {
   readonly otBatchSize: number;
   /** Pairs sampled from each `ot` coupling. @default otBatchSize */
   readonly pairsPerCoupling?: number | undefined;
-  /** The target renormalized entropy E in (0, 1), or null to use `relativeEpsilon`. */
-  readonly targetEntropy: number | null;
-  /** Epsilon relative to std(C), used when `targetEntropy` is null. */
-  readonly relativeEpsilon: number | null;
+  /** Seed of the pair source's draws. */
   readonly seed: number;
 }
 
@@ -44,11 +46,8 @@ export interface CouplingSettings {
  */
 export function createCouplingPairSource(task: FlowTask, settings: CouplingSettings): PairSource {
   const { source, target } = task;
-  const { coupling, otBatchSize, seed } = settings;
-  const epsilon =
-    settings.targetEntropy !== null
-      ? { targetEntropy: settings.targetEntropy }
-      : { epsilon: relativeEpsilonValue(settings.relativeEpsilon ?? 0.05) };
+  // `sinkhorn`: the `epsilon` or `targetEntropy` the caller gave, as given.
+  const { coupling, otBatchSize, pairsPerCoupling, seed, ...sinkhorn } = settings;
   switch (coupling) {
     case 'independent':
       return createIndependentPairSource({ source, target, seed });
@@ -57,9 +56,9 @@ export function createCouplingPairSource(task: FlowTask, settings: CouplingSetti
         source,
         target,
         couplingSize: otBatchSize,
-        pairsPerCoupling: settings.pairsPerCoupling ?? otBatchSize,
+        pairsPerCoupling: pairsPerCoupling ?? otBatchSize,
         seed,
-        ...epsilon,
+        ...sinkhorn,
       });
     case 'precomputed':
       return createPrecomputedCouplingPairSource({
@@ -67,7 +66,7 @@ export function createCouplingPairSource(task: FlowTask, settings: CouplingSetti
         target,
         couplingSize: otBatchSize,
         seed,
-        ...epsilon,
+        ...sinkhorn,
       });
     case 'exact':
       return createExactAssignmentPairSource({ source, target, couplingSize: otBatchSize, seed });

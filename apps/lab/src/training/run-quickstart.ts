@@ -75,7 +75,6 @@ export async function runQuickstart({
         coupling,
         otBatchSize: settings.otBatchSize,
         targetEntropy: settings.targetEntropy,
-        relativeEpsilon: null,
         seed: settings.training.seed,
       },
       training: settings.training,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { RunSpec } from '../sweep/sweep-config.js';
+import { type RunSpec, sinkhornSettingsOfRun } from '../sweep/sweep-config.js';
 import { COUPLING_NAMES, type CouplingName } from './coupling-pair-source.js';
 import { evaluateFlowModel } from './evaluate-flow-model.js';
 import { loadFlowTask } from './flow-task.js';
@@ -54,7 +54,13 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
   };
   const outcome = await trainFlowModel({
     task,
-    coupling: { coupling, otBatchSize: n, pairsPerCoupling, targetEntropy, relativeEpsilon, seed },
+    coupling: {
+      coupling,
+      otBatchSize: n,
+      pairsPerCoupling,
+      seed,
+      ...sinkhornSettingsOfRun(spec.config),
+    },
     training,
     directory,
     checkpointEvery: integer('checkpointEvery', 250),
