@@ -110,7 +110,7 @@ export function sinkhornSettingsFromFlags(
 export function asSinkhornFlagError(error: unknown, options: Flags, functionName: string): unknown {
   if (!InvalidArgumentError.isInstance(error)) return error;
   const flag =
-    error.argumentName === 'epsilon'
+    error.argumentName === 'epsilon' || error.argumentName.startsWith('epsilon.')
       ? (EPSILON_FLAGS.find((name) => options.has(name.slice(2))) ?? '--relative-epsilon')
       : SETTING_FLAGS[error.argumentName];
   return flag === undefined ? error : renameArgument(error, functionName, flag);
