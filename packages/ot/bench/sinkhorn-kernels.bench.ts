@@ -2,7 +2,11 @@
  * Seconds per Sinkhorn iteration (one column pass + one row pass of the soft-max, as the solver
  * runs them) of the wasm backend with 1 and 2 threads, the JS reference backend, and (when
  * /usr/bin/python3 has POT and torch) POT's float32 `sinkhorn_log` and a torch online
- * log-sum-exp, with ratios. Run with `pnpm --filter @sinkflow/ot bench` (bundles this file with
+ * log-sum-exp, with ratios. It first measures the SIMD128 roofline of the machine (the peak f32x4
+ * multiply-add rate of one thread, bench/simd-roofline.ts) and reports, for the 1-thread wasm
+ * backend, the CPU time per iteration (the fastest iteration: robust on a shared machine) and, in
+ * online mode, the fraction of the roofline it reaches (2 passes x 2 n m d flop of the X Y^T
+ * products per iteration; the exponentials are not counted). Run with `pnpm --filter @sinkflow/ot bench` (bundles this file with
  * tsup and runs it with node); options:
  *
  *   --sizes 2048,4096,16384   n = m
@@ -21,6 +25,7 @@ import { createRandomGenerator } from '@sinkflow/core';
 import { createJsBackend } from '../src/backend/js/create-js-backend.js';
 import type { KernelMode, SinkhornBackend } from '../src/backend/sinkhorn-backend.js';
 import { createWasmBackend } from '../src/backend/wasm/create-wasm-backend.js';
+import { measureRoofline } from './simd-roofline.js';
 
 interface Options {
   readonly sizes: number[];
@@ -88,9 +93,20 @@ async function secondsPerIteration(
     await iteration();
     const first = (performance.now() - t) / 1000;
     const count = Math.max(2, Math.min(50, Math.round(seconds / Math.max(first, 1e-4))));
+    // Process CPU time of the fastest iteration: per-thread CPU time when no worker runs (1 thread).
+    let cpuPerIteration = Number.POSITIVE_INFINITY;
     t = performance.now();
-    for (let k = 0; k < count; k += 1) await iteration();
-    return { perIteration: (performance.now() - t) / 1000 / count, prepareSeconds };
+    for (let k = 0; k < count; k += 1) {
+      const cpu = process.cpuUsage();
+      await iteration();
+      const used = process.cpuUsage(cpu);
+      cpuPerIteration = Math.min(cpuPerIteration, (used.user + used.system) / 1e6);
+    }
+    return {
+      perIteration: (performance.now() - t) / 1000 / count,
+      cpuPerIteration,
+      prepareSeconds,
+    };
   } finally {
     await kernel.dispose();
   }
@@ -147,6 +163,10 @@ async function main(): Promise<void> {
   console.log(
     `sinkhorn-kernels: seconds per iteration (2 soft-max passes), eps = ${EPSILON}, node ${process.version}`,
   );
+  const roofline = await measureRoofline();
+  console.log(
+    `SIMD128 roofline (f32x4 mul + add, 1 thread): ${(roofline.flopsPerSecond / 1e9).toFixed(1)} Gflop/s of CPU time (${(roofline.wallFlopsPerSecond / 1e9).toFixed(1)} wall)`,
+  );
   const reference = pythonReference(options);
   const most = Math.max(...options.threads);
   const best = `wasm ${most}t`;
@@ -157,6 +177,8 @@ async function main(): Promise<void> {
     ...options.threads.map((t) => `wasm ${t}t`),
     `1t/${most}t`,
     `prepare ${most}t`,
+    'cpu 1t',
+    'roofline 1t',
   ];
   header.push(
     'js',
@@ -172,7 +194,10 @@ async function main(): Promise<void> {
     for (const d of options.dims) {
       for (const mode of options.modes) {
         if (mode === 'dense' && 8 * n * n > 3 * 2 ** 30) continue;
-        const wasm = new Map<number, { perIteration: number; prepareSeconds: number }>();
+        const wasm = new Map<
+          number,
+          { perIteration: number; cpuPerIteration: number; prepareSeconds: number }
+        >();
         for (const threads of options.threads) {
           wasm.set(
             threads,
@@ -195,6 +220,13 @@ async function main(): Promise<void> {
           ...options.threads.map((t) => format(wasm.get(t)?.perIteration)),
         ];
         row.push(ratio(wasm.get(1)?.perIteration, fastest), format(wasm.get(most)?.prepareSeconds));
+        const cpu = wasm.get(1)?.cpuPerIteration;
+        row.push(
+          format(cpu),
+          mode === 'online' && cpu !== undefined
+            ? `${((100 * (2 * 2 * n * n * d)) / cpu / roofline.flopsPerSecond).toFixed(0)}%`
+            : '-',
+        );
         row.push(
           format(js),
           ratio(js, fastest),

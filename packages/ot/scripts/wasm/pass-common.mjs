@@ -10,8 +10,9 @@ import { PANEL_WIDTH } from './tile-kernel.mjs';
 import { get, lines, set } from './wat-text.mjs';
 
 /**
- * Both sides are padded to a multiple of this many points: whole panels (12) and whole exponential
- * groups (8). Column blocks are multiples of it too.
+ * Both sides are padded to a multiple of this many points: whole panels (8) and whole exponential
+ * groups (8); 24 (a multiple of both, and of the 12-point panels of earlier versions) keeps the
+ * padding, and so the memory plans, as they were. Column blocks are multiples of it too.
  */
 export const PADDING_UNIT = 24;
 

@@ -2,17 +2,28 @@
  * The dot-product tile: K_{r, j} = <a_r, b_j> for 4 rows a_0..a_3 (any 4 rows of a row-major
  * float32 cloud) and the columns of consecutive "panels" of the other cloud.
  *
- * A panel stores W = 12 columns interleaved by coordinate: panel p holds b_{Wp..Wp+W-1} as d rows
- * of W floats (`panel[c][l] = b_{Wp+l, c}`), so one coordinate of the panel is 3 f32x4 loads and
- * the 4 x 12 block of the tile is a register-resident outer-product update:
+ * A panel stores W = 8 columns interleaved by coordinate: panel p holds b_{Wp..Wp+W-1} as d rows
+ * of W floats (`panel[c][l] = b_{Wp+l, c}`), so one coordinate of the panel is 2 f32x4 loads and
+ * the 4 x 8 block of the tile is a register-resident outer-product update (the micro-kernel of a
+ * GEMM):
  *
  *   acc_{r, l} += a_{r, c} * b_{Wp+l, c},   c = 0 .. d-1,
  *
- * 12 accumulators, 3 panel loads and 4 broadcast loads per coordinate (no horizontal sums; 16
- * SIMD registers on x64 hold it without spills, and it runs ~15% faster than 4 x 8). The
- * sum runs over c in increasing order with one float32 rounding per product and per addition,
+ * 8 accumulators, 2 panel loads and 4 broadcast loads (`v128.load32_splat`, one load each) per
+ * coordinate, no horizontal sums. The register budget decides the shape: V8 (TurboFan, x64)
+ * allocates xmm0-xmm14 (xmm15 is its scratch register) and needs a temporary for each product,
+ * since WebAssembly SIMD128 has no fused multiply-add (relaxed SIMD's `f32x4.relaxed_madd` needs
+ * `--experimental-wasm-relaxed-simd` on Node 20): 8 accumulators + 2 panel vectors + 1 broadcast
+ * + 1 product = 12 registers. The former 4 x 12 tile needed 17 and spilled about 37 vector moves
+ * per 2 coordinates to the stack; 4 x 8 runs the looped tile at about 83 % of the measured
+ * multiply-add peak instead of about 55 % (docs/performance.md, "Register-tiled online kernel").
+ * For the same reason the loop over d is not unrolled: unrolling lets TurboFan hoist the next
+ * coordinate's loads above this one's arithmetic, and the live ranges spill again.
+ *
+ * The sum runs over c in increasing order with one float32 rounding per product and per addition,
  * the same in every kernel that uses the tile (dense build, online passes, both sides), so that
- * K^T is exactly the transpose of K and online mode equals dense mode bit for bit.
+ * K^T is exactly the transpose of K and online mode equals dense mode bit for bit (and the panel
+ * width does not change any kernel value: each K_{r, j} is the same sequence of operations).
  *
  * With `withMax`, the tile also returns the running maxima (over its columns) of
  * `h32_j + K_{r, j}` for each of the 4 rows, as 4 f32x4 vectors stored at `mp`: the shift of the
@@ -26,13 +37,13 @@ export const TILE_TYPE = '(type $tile (func (param i32 i32 i32 i32 i32 i32 i32 i
 const ROWS = ['0', '1', '2', '3'];
 
 /** f32x4 vectors per panel row: the panel width is 4 PANEL_VECTORS columns. */
-export const PANEL_VECTORS = 3;
+export const PANEL_VECTORS = 2;
 /** Columns per panel. */
 export const PANEL_WIDTH = 4 * PANEL_VECTORS;
 const VECTORS = Array.from({ length: PANEL_VECTORS }, (_, v) => v);
 const PANEL_ROW_BYTES = 16 * PANEL_VECTORS;
 
-/** One coordinate step: 2 panel loads, 4 broadcasts, 8 multiply-adds. */
+/** One coordinate step: PANEL_VECTORS panel loads, 4 broadcasts, 4 PANEL_VECTORS multiply-adds. */
 function step(xOffset, bOffset) {
   return lines(
     VECTORS.map((v) => set(`b${v}`, `(v128.load offset=${bOffset + 16 * v} ${get('bp')})`)),
@@ -65,24 +76,15 @@ function coordinateLoop(dimension) {
       set('bp', `(i32.add ${get('bp')} (i32.const ${PANEL_ROW_BYTES * dimension}))`),
     );
   }
-  // Any d: pairs of coordinates (unrolling by 2 measured fastest: 4 and 8 spill), then the last one.
+  // Any d: one coordinate per iteration (see the module comment on why it is not unrolled).
   return lines(
     resetRows,
-    set(
-      'qEnd',
-      `(i32.add ${get('a0')} (i32.shl (i32.and ${get('d')} (i32.const -2)) (i32.const 2)))`,
-    ),
-    '(block $groupsDone (loop $groups',
-    `  (br_if $groupsDone (i32.ge_u ${get('q0')} ${get('qEnd')}))`,
-    [0, 1].map((c) => step(4 * c, PANEL_ROW_BYTES * c)),
-    advance(8),
-    '  (br $groups)))',
     set('qEnd', `(i32.add ${get('a0')} (i32.shl ${get('d')} (i32.const 2)))`),
-    '(block $restDone (loop $rest',
-    `  (br_if $restDone (i32.ge_u ${get('q0')} ${get('qEnd')}))`,
+    '(block $coordinatesDone (loop $coordinates',
+    `  (br_if $coordinatesDone (i32.ge_u ${get('q0')} ${get('qEnd')}))`,
     step(0, 0),
     advance(4),
-    '  (br $rest)))',
+    '  (br $coordinates)))',
   );
 }
 

@@ -29,7 +29,7 @@ const DEFAULT_TUNING: KernelTuning = {
  * `worker_threads` over one shared memory per prepared problem.
  *
  * Every pass streams over row groups of `K_ij = <x_i, y_j>` (float32; recomputed from the clouds
- * by a 4 x 12 register tile in `online` mode, read from the kept K and K^T in `dense` mode, both
+ * by a 4 x 8 register tile in `online` mode, read from the kept K and K^T in `dense` mode, both
  * bit-identical) and folds each block of columns into a per-row log-sum-exp state [klein2025]
  * [cuturi2013]:
  *

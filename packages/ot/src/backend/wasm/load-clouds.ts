@@ -14,7 +14,7 @@ export interface CloudSummary {
 
 /**
  * Copies both clouds into the kernel's memory in the two layouts the kernels read: row-major
- * (`xRows`, `yRows`: the broadcast side of a tile) and panels of 12 points
+ * (`xRows`, `yRows`: the broadcast side of a tile) and panels of 8 points
  * (`panel[c][l] = point_{8p+l, c}`: the vector side). Padding rows are zeros. Also records the
  * points with a non-finite coordinate (their kernel values are NaN; the passes report NaN for
  * what depends on them, as the reference backend does) and the largest norms (a bound of |K_ij|).

@@ -27,7 +27,7 @@ export interface MemoryPlan {
   /** x and y row-major (nPad x d, mPad x d float32). */
   readonly xRows: number;
   readonly yRows: number;
-  /** x and y as panels of 12 points (nPad d, mPad d float32). */
+  /** x and y as panels of 8 points (nPad d, mPad d float32). */
   readonly xPanels: number;
   readonly yPanels: number;
   /** Dense mode: K (nPad x mPad) and K^T (mPad x nPad), float32; 0 in online mode. */
