@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NpyFormatError } from '@sinkflow/core';
+import { InternalError, InvalidArgumentError, NpyFormatError } from '@sinkflow/core';
 import type { Command, CommandIo } from './command.js';
 import { NotConvergedError } from './not-converged-error.js';
 
@@ -49,7 +49,9 @@ export async function runCli(
       return EXIT.notConverged;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`sinkflow ${name}: internal error: ${message}\n`);
+    // An InternalError already says so in its message ("... (internal error)").
+    const prefix = InternalError.isInstance(error) ? '' : 'internal error: ';
+    io.stderr.write(`sinkflow ${name}: ${prefix}${message}\n`);
     if (process.env.SINKFLOW_DEBUG && error instanceof Error && error.stack)
       io.stderr.write(`${error.stack}\n`);
     return EXIT.internal;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PointCloud } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
+import { sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
 import { writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { runCoupling } from '../sweep/run-coupling.js';
@@ -38,7 +39,9 @@ Example:
     });
     const d = options.integer('d', { fallback: 16, minimum: 1, maximum: 4096 });
     const n = options.integer('n', { fallback: 4096, minimum: 2, maximum: 2 ** 22 });
-    const targetEntropy = options.number('target-entropy', 0.2);
+    // The demo's own default target; the value is checked by ot, and errors name the flag.
+    const targetEntropy =
+      sinkhornSettingsFromFlags(options, 'sinkflow demo').settings.targetEntropy ?? 0.2;
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out', 'sinkflow-demo');
     const benchmark = options.string('benchmark', 'piecewise-affine');
