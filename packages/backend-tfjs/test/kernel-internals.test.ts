@@ -1,5 +1,6 @@
 import { counterGumbel, createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
-import { createJsBackend, type KernelProblem } from '@sinkflow/ot';
+import { createJsBackend } from '@sinkflow/ot';
+import type { KernelProblem } from '@sinkflow/ot/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createTfjsBackend } from '../src/index.js';

@@ -1,5 +1,6 @@
 import { createRandomGenerator } from '@sinkflow/core';
-import type { KernelMode, PreparedKernel } from '@sinkflow/ot';
+import type { KernelMode } from '@sinkflow/ot';
+import type { PreparedKernel } from '@sinkflow/ot/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createTfjsBackend } from '../src/index.js';

@@ -1,8 +1,9 @@
 /**
  * `@sinkflow/ot/backend`: what a backend package needs besides its kernels. The checks every
  * backend's `prepare` and passes run (with the same errors), and the float64 work around a float32
- * soft-max kernel ({@link shiftOffsets}). The interface itself (`SinkhornBackend`,
- * `PreparedKernel`, the request types) is exported by `@sinkflow/ot`.
+ * soft-max kernel ({@link shiftOffsets}), and the types a backend implements besides
+ * `SinkhornBackend` and `KernelMode` (which users name too, and `@sinkflow/ot` exports): the
+ * prepared kernel, its problem and its request and result types.
  *
  * @packageDocumentation
  */
@@ -14,3 +15,13 @@ export {
 } from './backend/check-requests.js';
 export type { ShiftedOffsets, ShiftOffsetsOptions } from './backend/shift-offsets.js';
 export { shiftOffsets } from './backend/shift-offsets.js';
+export type {
+  ConditionalExpectationRequest,
+  CouplingStatistics,
+  KernelProblem,
+  KernelSide,
+  LogSumExpRequest,
+  PreparedKernel,
+  SampleColumnsRequest,
+  StatisticsRequest,
+} from './backend/sinkhorn-backend.js';

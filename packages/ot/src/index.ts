@@ -23,16 +23,8 @@ export {
 export type { BackendChoice, ResolveBackendOptions } from './backend/resolve-backend.js';
 export { resolveBackend } from './backend/resolve-backend.js';
 export type {
-  ConditionalExpectationRequest,
-  CouplingStatistics,
   KernelMode,
-  KernelProblem,
-  KernelSide,
-  LogSumExpRequest,
-  PreparedKernel,
-  SampleColumnsRequest,
   SinkhornBackend,
-  StatisticsRequest,
 } from './backend/sinkhorn-backend.js';
 export type { WasmBackendOptions } from './backend/wasm/create-wasm-backend.js';
 export { createWasmBackend } from './backend/wasm/create-wasm-backend.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { KernelSide } from '@sinkflow/ot';
-import { checkRequestLengths } from '@sinkflow/ot/backend';
+
+import { checkRequestLengths, type KernelSide } from '@sinkflow/ot/backend';
 
 /** Checks that a pass's vectors span their sides: offsets the reduced one, outputs the kept one. */
 export function checkLengths(

@@ -1,5 +1,4 @@
-import type { ConditionalExpectationRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import { type ConditionalExpectationRequest, shiftOffsets } from '@sinkflow/ot/backend';
 import { chunkScores, scoreChunkRows } from './column-scores.js';
 import { weightedSums } from './kernel-functions.js';
 import { OFFSET_FLOOR } from './offset-floor.js';

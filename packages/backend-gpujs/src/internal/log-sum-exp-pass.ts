@@ -1,5 +1,4 @@
-import type { KernelSide } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import { type KernelSide, shiftOffsets } from '@sinkflow/ot/backend';
 import { logSumExpDense, logSumExpOnline } from './kernel-functions.js';
 import type { KernelCall } from './kernel-set.js';
 import { OFFSET_FLOOR } from './offset-floor.js';

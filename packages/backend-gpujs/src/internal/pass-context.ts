@@ -1,4 +1,5 @@
-import type { KernelMode, KernelSide } from '@sinkflow/ot';
+import type { KernelMode } from '@sinkflow/ot';
+import type { KernelSide } from '@sinkflow/ot/backend';
 import type { BlockPlan, KernelLimits } from './block-plan.js';
 import type { GpujsOutput } from './gpujs-module.js';
 import type { KernelSet } from './kernel-set.js';

@@ -1,6 +1,11 @@
 import { DisposedError, InvalidArgumentError } from '@sinkflow/core';
-import type { KernelProblem, PreparedKernel } from '@sinkflow/ot';
-import { checkEpsilon, checkKernelProblem } from '@sinkflow/ot/backend';
+
+import {
+  checkEpsilon,
+  checkKernelProblem,
+  type KernelProblem,
+  type PreparedKernel,
+} from '@sinkflow/ot/backend';
 import type { GpujsMode } from '../gpujs-mode.js';
 import { type KernelLimits, kernelLimits, planBlocks } from './block-plan.js';
 import { checkLength, checkLengths, checkRows } from './check-requests.js';

@@ -1,6 +1,6 @@
 import { fillCounterGumbelRow } from '@sinkflow/core';
-import type { SampleColumnsRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+
+import { type SampleColumnsRequest, shiftOffsets } from '@sinkflow/ot/backend';
 import { chunkScores, scoreChunkRows } from './column-scores.js';
 import { OFFSET_FLOOR } from './offset-floor.js';
 import type { PassContext } from './pass-context.js';

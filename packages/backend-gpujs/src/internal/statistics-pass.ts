@@ -1,5 +1,8 @@
-import type { CouplingStatistics, StatisticsRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import {
+  type CouplingStatistics,
+  type StatisticsRequest,
+  shiftOffsets,
+} from '@sinkflow/ot/backend';
 import { momentDense, momentOnline } from './kernel-functions.js';
 import type { KernelCall } from './kernel-set.js';
 import { runLogSumExp } from './log-sum-exp-pass.js';

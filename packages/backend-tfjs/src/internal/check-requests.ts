@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { KernelProblem, KernelSide } from '@sinkflow/ot';
-import { checkRequestLengths } from '@sinkflow/ot/backend';
+
+import { checkRequestLengths, type KernelProblem, type KernelSide } from '@sinkflow/ot/backend';
 
 /** Throws unless `vector` has `expected` entries. */
 export function checkLength(

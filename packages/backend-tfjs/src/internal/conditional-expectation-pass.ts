@@ -1,5 +1,4 @@
-import type { ConditionalExpectationRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import { type ConditionalExpectationRequest, shiftOffsets } from '@sinkflow/ot/backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { EMPTY_BLOCK_MAXIMUM } from './block-partials.js';
 import { runBlocks } from './block-pipeline.js';

@@ -1,4 +1,4 @@
-import type { KernelSide } from '@sinkflow/ot';
+import type { KernelSide } from '@sinkflow/ot/backend';
 import type { KernelTensors, SideTensors } from './kernel-tensors.js';
 import type { TfModule } from './tfjs-module.js';
 

@@ -1,4 +1,4 @@
-import type { KernelProblem, KernelSide } from '@sinkflow/ot';
+import type { KernelProblem, KernelSide } from '@sinkflow/ot/backend';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { TfModule } from './tfjs-module.js';
 

@@ -1,5 +1,4 @@
-import type { LogSumExpRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import { type LogSumExpRequest, shiftOffsets } from '@sinkflow/ot/backend';
 import { blockPartials, mergeRowPartials } from './block-partials.js';
 import { runBlocks } from './block-pipeline.js';
 import type { KernelContext } from './kernel-context.js';

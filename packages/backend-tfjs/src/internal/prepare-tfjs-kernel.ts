@@ -4,8 +4,15 @@ import {
   InvalidArgumentError,
   requireInteger,
 } from '@sinkflow/core';
-import type { KernelProblem, KernelSide, PreparedKernel } from '@sinkflow/ot';
-import { checkEpsilon, checkKernelProblem, checkRowIndices } from '@sinkflow/ot/backend';
+
+import {
+  checkEpsilon,
+  checkKernelProblem,
+  checkRowIndices,
+  type KernelProblem,
+  type KernelSide,
+  type PreparedKernel,
+} from '@sinkflow/ot/backend';
 import { checkLength, checkSideLengths } from './check-requests.js';
 import { conditionalExpectationPass } from './conditional-expectation-pass.js';
 import { type KernelContext, rowBlockFor } from './kernel-context.js';

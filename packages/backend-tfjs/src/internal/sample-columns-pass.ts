@@ -1,5 +1,4 @@
-import type { SampleColumnsRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import { type SampleColumnsRequest, shiftOffsets } from '@sinkflow/ot/backend';
 import { runBlocks } from './block-pipeline.js';
 import { gumbelArgmax } from './gumbel-argmax.js';
 import type { KernelContext } from './kernel-context.js';

@@ -1,5 +1,8 @@
-import type { CouplingStatistics, StatisticsRequest } from '@sinkflow/ot';
-import { shiftOffsets } from '@sinkflow/ot/backend';
+import {
+  type CouplingStatistics,
+  type StatisticsRequest,
+  shiftOffsets,
+} from '@sinkflow/ot/backend';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import {
   blockPartials,

@@ -2,10 +2,10 @@ import { ProtocolError } from '@sinkflow/core';
 import {
   createJsBackend,
   createWasmBackend,
-  type PreparedKernel,
   type SinkhornBackend,
   wasmBackendSupported,
 } from '@sinkflow/ot';
+import type { PreparedKernel } from '@sinkflow/ot/backend';
 import {
   PROTOCOL_VERSION,
   type ShardBackendName,

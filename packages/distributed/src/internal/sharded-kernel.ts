@@ -7,7 +7,8 @@ import type {
   PreparedKernel,
   SampleColumnsRequest,
   StatisticsRequest,
-} from '@sinkflow/ot';
+} from '@sinkflow/ot/backend';
+
 import type { Collective } from '../collective/collective.js';
 import type {
   ShardBackendName,
