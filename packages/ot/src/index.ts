@@ -71,6 +71,22 @@ export type { SinkhornProblem, SinkhornProblemOptions } from './problem/create-s
 export { createSinkhornProblem, solveSinkhorn } from './problem/create-sinkhorn-problem.js';
 export { chooseKernelMode, defaultMemoryBudget } from './problem/memory-budget.js';
 export type { SampledPairs } from './sampling/sample-pairs.js';
+export type {
+  SampledPartners,
+  SamplePartnersOptions,
+} from './semidiscrete/sample-partners.js';
+export { samplePartners } from './semidiscrete/sample-partners.js';
+export type { SemidiscreteState } from './semidiscrete/semidiscrete-state.js';
+export type {
+  SemidiscreteCost,
+  SemidiscreteSource,
+} from './semidiscrete/semidiscrete-target.js';
+export type {
+  SemidiscreteProgress,
+  SemidiscreteSolution,
+  SolveSemidiscreteOptions,
+} from './semidiscrete/solve-semidiscrete.js';
+export { solveSemidiscrete } from './semidiscrete/solve-semidiscrete.js';
 export type { SinkhornSettings } from './settings/sinkhorn-settings.js';
 export { SINKHORN_DEFAULTS } from './settings/sinkhorn-settings.js';
 export type { ValidatedSinkhornSettings } from './settings/validate-sinkhorn-settings.js';

@@ -1,0 +1,151 @@
+import {
+  InvalidArgumentError,
+  type PointCloud,
+  requireInteger,
+  validatePointCloud,
+} from '@sinkflow/core';
+import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pass.js';
+import { prepareSemidiscreteTarget, type SemidiscreteCost } from './semidiscrete-target.js';
+import { scoreOffsets } from './solve-semidiscrete.js';
+
+/**
+ * Options of {@link samplePartners}: the rows `x`, and the problem and dual `g` of a
+ * {@link solveSemidiscrete} solution [mousavi2025semidiscrete].
+ *
+ * @example
+ * ```ts
+ * const options: SamplePartnersOptions = { x: noise, y, g: solution.g, epsilon: solution.epsilon, seed: 3 };
+ * ```
+ */
+export interface SamplePartnersOptions {
+  /** The source points (for instance fresh noise), `count x d`. */
+  readonly x: PointCloud;
+  /** The N points and weights `b` the dual was fitted on. */
+  readonly y: PointCloud;
+  /** The fitted dual vector (`solution.g`), length N. */
+  readonly g: Float64Array | readonly number[];
+  /** The cost `g` was fitted with. @default 'dot' */
+  readonly cost?: SemidiscreteCost | undefined;
+  /** The absolute epsilon `g` was fitted at (`solution.epsilon`); 0 for the hard problem. @default 0 */
+  readonly epsilon?: number | undefined;
+  /** Seed of the Gumbel noise (epsilon > 0). @default 0 */
+  readonly seed?: number | undefined;
+  /** Which draw: another `draw` gives independent partners for the same rows. @default 0 */
+  readonly draw?: number | undefined;
+}
+
+/**
+ * What {@link samplePartners} returns: partners `j(x)` and the map `E[y | x]`
+ * [mousavi2025semidiscrete].
+ *
+ * @example
+ * ```ts
+ * const { indices, map } = samplePartners({ x: noise, y, g }); // map: rows y_{indices[i]}
+ * ```
+ */
+export interface SampledPartners {
+  /** For each row `x_i`, the index `j` of its partner. */
+  readonly indices: Int32Array;
+  /**
+   * The entropic map `E[y | x_i] = sum_j pi_j(x_i) y_j` (`count x d`, float64) when epsilon > 0;
+   * for the hard problem the partner itself, `y_{indices[i]}`.
+   */
+  readonly map: Float64Array;
+}
+
+/**
+ * Exact partners for given source points under a fitted semidiscrete dual `g`
+ * [mousavi2025semidiscrete]:
+ * - epsilon = 0: `j(x) = argmax_j (g_j - C(x, y_j))`, the Laguerre cell that holds `x`;
+ * - epsilon > 0: `j ~ pi(x)`, `pi_j(x) ∝ b_j exp((g_j - C(x, y_j)) / eps)`, drawn exactly by
+ *   Gumbel-max [gumbel1954], `j = argmax_j (g_j - C(x, y_j)) / eps + log b_j + G(seed, i, j, draw)`
+ *   with the counter-based noise of `@sinkflow/core` (row `i` of `x`); and the entropic map
+ *   `E[y | x] = sum_j pi_j(x) y_j` (the barycentric projection).
+ *
+ * @throws {@link InvalidArgumentError} naming the bad argument.
+ * @example
+ * ```ts
+ * const solution = await solveSemidiscrete({ y, epsilon: absoluteEpsilon(0.1) });
+ * const noise = createPointCloud(createRandomGenerator({ seed: 1 }).fillNormal(new Float32Array(4 * y.d)), { d: y.d });
+ * const { indices, map } = samplePartners({ x: noise, y, g: solution.g, epsilon: solution.epsilon });
+ * indices.length; // 4
+ * ```
+ */
+export function samplePartners(options: SamplePartnersOptions): SampledPartners {
+  return samplePartnersWith(options, typescriptScoreKernel);
+}
+
+/** {@link samplePartners} on a given score kernel (internal). */
+export function samplePartnersWith(
+  options: SamplePartnersOptions,
+  kernel: ScoreKernel,
+): SampledPartners {
+  const functionName = 'samplePartners';
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'options',
+      message: 'must be an options object',
+      value: options,
+    });
+  }
+  const { x, y, g, cost = 'dot', epsilon = 0, seed = 0, draw = 0 } = options;
+  const target = prepareSemidiscreteTarget(y, cost, functionName);
+  validatePointCloud(x, { functionName, argumentName: 'x' });
+  if (x.d !== target.d) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'x.d',
+      message: `must equal y.d = ${target.d}`,
+      value: x.d,
+    });
+  }
+  if (
+    !(g instanceof Float64Array || Array.isArray(g)) ||
+    g.length !== target.count ||
+    !Array.from(g).every((value) => Number.isFinite(value))
+  ) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'g',
+      message: `must hold ${target.count} finite numbers (one per point of y)`,
+      value: g,
+    });
+  }
+  if (!(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon >= 0)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'epsilon',
+      message: 'must be a finite number >= 0 (the absolute epsilon of the solution)',
+      value: epsilon,
+    });
+  }
+  requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
+  requireInteger(draw, { functionName, argumentName: 'draw', minimum: 0, maximum: 0xffffffff });
+  const offsets = scoreOffsets(
+    target,
+    Float64Array.from(g),
+    epsilon,
+    new Float64Array(target.count),
+  );
+  const indices = new Int32Array(x.n);
+  const map = new Float64Array(x.n * target.d);
+  kernel(target, {
+    x: x.data,
+    count: x.n,
+    offsets,
+    mode: 'argmax',
+    epsilon,
+    index: indices,
+    gumbel: epsilon > 0 ? { seed, rowStart: 0, draw } : undefined,
+  });
+  if (epsilon > 0) {
+    kernel(target, { x: x.data, count: x.n, offsets, mode: 'softmax', epsilon, expectations: map });
+  } else {
+    for (let i = 0; i < x.n; i += 1) {
+      const j = indices[i] as number;
+      map.set(target.y.subarray(j * target.d, (j + 1) * target.d), i * target.d);
+    }
+  }
+  return Object.freeze({ indices, map });
+}

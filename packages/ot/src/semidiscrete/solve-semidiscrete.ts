@@ -1,0 +1,533 @@
+import {
+  createPointCloud,
+  createRandomGenerator,
+  InvalidArgumentError,
+  type PointCloud,
+  type RandomGenerator,
+  requireInteger,
+  requirePositiveNumber,
+} from '@sinkflow/core';
+import { costStandardDeviation, type Epsilon, resolveEpsilon } from '@sinkflow/entropy';
+import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pass.js';
+import { type SemidiscreteState, validateSemidiscreteState } from './semidiscrete-state.js';
+import {
+  drawSource,
+  prepareSemidiscreteTarget,
+  rowOffset,
+  type SemidiscreteCost,
+  type SemidiscreteSource,
+  type SemidiscreteTarget,
+  standardNormalSource,
+} from './semidiscrete-target.js';
+
+/** Rows drawn from the source to estimate `std(C)` (the paper's subsample size, `2^14`). */
+const COST_STD_SAMPLES = 16_384;
+/** Rows per score pass when evaluating (bounds the scratch memory). */
+const EVALUATION_CHUNK = 4096;
+/** Adam's constants (Kingma and Ba's defaults). */
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+const ADAM_EPSILON = 1e-12;
+/** The step size decays as `learningRate / sqrt(1 + step / LEARNING_RATE_DECAY_STEPS)`. */
+const LEARNING_RATE_DECAY_STEPS = 100;
+
+/**
+ * What {@link SolveSemidiscreteOptions.onProgress} receives after every evaluation: the chi-square
+ * marginal error `sum_j (p_j - b_j)^2 / b_j` of the averaged `g` [mousavi2025semidiscrete].
+ *
+ * @example
+ * ```ts
+ * const onProgress = (progress: SemidiscreteProgress) => {
+ *   if (progress.step % 1000 === 0) writeFileSync('g.json', JSON.stringify(progress.checkpoint()));
+ * };
+ * ```
+ */
+export interface SemidiscreteProgress {
+  readonly step: number;
+  /** The bias-corrected chi-square marginal error of the averaged `g` (see the solution). */
+  readonly marginalError: number;
+  /** The Monte-Carlo noise subtracted from the raw estimate. */
+  readonly marginalErrorNoise: number;
+  /** The standard error of the estimate. */
+  readonly marginalErrorStandardError: number;
+  /** `E_x[f(x)] + <g, b>` of the averaged `g`, on the evaluation batch. */
+  readonly dualObjective: number;
+  readonly seconds: number;
+  /** The state at this step, to save and resume from (`initialState`). */
+  checkpoint(): SemidiscreteState;
+}
+
+/**
+ * Options of {@link solveSemidiscrete}: the points, the source, the cost and epsilon of
+ * `max_g E_x[f(x)] + <g, b>` [mousavi2025semidiscrete], the optimizer and the stopping rule.
+ *
+ * @example
+ * ```ts
+ * const options: SolveSemidiscreteOptions = { y, cost: 'sqeuclidean', epsilon: relativeEpsilon(0.01), seed: 1 };
+ * ```
+ */
+export interface SolveSemidiscreteOptions {
+  /** The N points `y_j` with their weights `b` (uniform when absent; every `b_j` must be > 0). */
+  readonly y: PointCloud;
+  /** The continuous source. @default standard normal noise in `y.d` dimensions */
+  readonly source?: SemidiscreteSource | undefined;
+  /** `'dot'` (`C = -<x, y>`) or `'sqeuclidean'` (`1/2 ||x - y||^2`). @default 'dot' */
+  readonly cost?: SemidiscreteCost | undefined;
+  /**
+   * 0 for the hard problem, or an absolute or relative {@link Epsilon} (relative to `std(C)`
+   * between the source and `y`, estimated on 16 384 source draws). Schedules are refused.
+   * @default 0
+   */
+  readonly epsilon?: Epsilon | 0 | undefined;
+  /** Fresh source draws per stochastic gradient. @default 1024 */
+  readonly batchSize?: number | undefined;
+  /** Adam's step size, in the units of the cost. @default 0.01 std(C) */
+  readonly learningRate?: number | undefined;
+  /** The decay `beta` of the moving average `gAverage <- beta gAverage + (1 - beta) g`. @default 0.99 */
+  readonly averageDecay?: number | undefined;
+  /** Stop when the chi-square marginal error is below this. @default 1e-3 */
+  readonly threshold?: number | undefined;
+  /** Total optimizer steps (counting those of `initialState`). @default 10000 */
+  readonly maxSteps?: number | undefined;
+  /** Evaluate the marginal error every this many steps. @default 100 */
+  readonly evaluateEvery?: number | undefined;
+  /**
+   * Fresh source draws per evaluation. @default max(65536, 4 sqrt(2 N) / threshold), rounded up
+   * to a multiple of 4096 (so that the estimate can resolve the threshold)
+   */
+  readonly evaluationSize?: number | undefined;
+  /** Seed of every random draw (Philox). @default 0 */
+  readonly seed?: number | undefined;
+  /** Continue from a saved {@link SemidiscreteState} (then `seed` is not used). */
+  readonly initialState?: SemidiscreteState | undefined;
+  /** Called after every evaluation. */
+  readonly onProgress?: ((progress: SemidiscreteProgress) => void) | undefined;
+  /** Aborts the solve (the promise rejects with `signal.reason`). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * The result of {@link solveSemidiscrete}: readonly, the same shape for every option. `g` is the
+ * fitted dual of `E_x[f(x)] + <g, b>` [mousavi2025semidiscrete].
+ *
+ * @example
+ * ```ts
+ * const { g, converged, marginalError, state } = await solveSemidiscrete({ y });
+ * ```
+ */
+export interface SemidiscreteSolution {
+  /** The fitted dual vector: the moving average of the iterates (length N). */
+  readonly g: Float64Array;
+  /** True when the marginal error went below `threshold`. */
+  readonly converged: boolean;
+  /** Optimizer steps done in total. */
+  readonly steps: number;
+  /**
+   * `sum_j (p_j - b_j)^2 / b_j` of `g`, with `p_j` the (soft) cell mass, estimated on
+   * `evaluationSize` fresh draws and corrected for their noise (never below 0).
+   */
+  readonly marginalError: number;
+  /** The subtracted noise `sum_j Var(p_hat_j) / b_j` (about `(N - 1) / evaluationSize` when hard). */
+  readonly marginalErrorNoise: number;
+  /**
+   * The standard error of `marginalError`: `sqrt(sum_j (2 V_j^2 + 4 (p_j - b_j)^2 V_j) / b_j^2)`,
+   * `V_j` the variance of the estimate of `p_j`. Convergence needs it at most `threshold`.
+   */
+  readonly marginalErrorStandardError: number;
+  /** `(step, marginalError)` at every evaluation of this call. */
+  readonly errors: readonly { readonly step: number; readonly marginalError: number }[];
+  /** `E_x[f(x)] + <g, b>` at the last evaluation (the semidiscrete OT cost at convergence). */
+  readonly dualObjective: number;
+  /** The absolute epsilon used (0: hard). */
+  readonly epsilon: number;
+  /** The estimate of `std(C)`. */
+  readonly costStd: number;
+  readonly cost: SemidiscreteCost;
+  /** N and d. */
+  readonly n: number;
+  readonly d: number;
+  readonly seconds: number;
+  /** The final state, to resume from. */
+  readonly state: SemidiscreteState;
+}
+
+/**
+ * Semidiscrete optimal transport [mousavi2025semidiscrete] between a continuous source `mu`
+ * (standard normal noise by default) and N weighted points `y_j`: the dual vector `g` in R^N that
+ * maximizes
+ *
+ *     D(g) = E_{x ~ mu}[f(x)] + <g, b>,
+ *     f(x) = min_j (C(x, y_j) - g_j)                                  (epsilon = 0),
+ *     f(x) = -eps log sum_j b_j exp((g_j - C(x, y_j)) / eps)          (epsilon > 0),
+ *
+ * by stochastic gradient ascent on fresh draws: the gradient on a batch is `b - mean_i pi(x_i)`,
+ * with `pi_j(x)` the indicator of `j = argmin_j (C(x, y_j) - g_j)` (the Laguerre cell of `y_j`) or
+ * the soft assignment `b_j exp((g_j - C(x, y_j) - f(x)) / eps)`. Adam takes the steps; the moving
+ * average of the iterates is returned. Every `evaluateEvery` steps the chi-square marginal error
+ * `sum_j (p_j - b_j)^2 / b_j` of the average (`p_j = E_x[pi_j(x)]`) is estimated on
+ * `evaluationSize` fresh draws, minus its Monte-Carlo noise; the solve stops below `threshold`.
+ * Non-convergence is data (`converged: false`). The score pass runs in TypeScript (float64).
+ *
+ * @throws {@link InvalidArgumentError} naming the bad argument.
+ * @example
+ * ```ts
+ * const y = createPointCloud(Float32Array.from([-1, 0, 1]), { d: 1 });
+ * const solution = await solveSemidiscrete({ y, cost: 'sqeuclidean', seed: 0 });
+ * solution.converged; // true
+ * solution.marginalError; // below 1e-3
+ * ```
+ */
+export async function solveSemidiscrete(
+  options: SolveSemidiscreteOptions,
+): Promise<SemidiscreteSolution> {
+  return solveSemidiscreteWith(options, typescriptScoreKernel);
+}
+
+/** {@link solveSemidiscrete} on a given score kernel (internal: the seam for faster kernels). */
+export async function solveSemidiscreteWith(
+  options: SolveSemidiscreteOptions,
+  kernel: ScoreKernel,
+): Promise<SemidiscreteSolution> {
+  const functionName = 'solveSemidiscrete';
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'options',
+      message: 'must be an options object',
+      value: options,
+    });
+  }
+  const {
+    y,
+    cost = 'dot',
+    epsilon: epsilonOption = 0,
+    batchSize = 1024,
+    learningRate: learningRateOption,
+    averageDecay = 0.99,
+    threshold = 1e-3,
+    maxSteps = 10_000,
+    evaluateEvery = 100,
+    evaluationSize: evaluationSizeOption,
+    seed = 0,
+    initialState,
+    onProgress,
+    signal,
+  } = options;
+  const target = prepareSemidiscreteTarget(y, cost, functionName);
+  const source = options.source ?? standardNormalSource(target.d);
+  if (typeof source !== 'function') {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'source',
+      message: 'must be a function (count, random) => Float32Array',
+      value: source,
+    });
+  }
+  requireInteger(batchSize, { functionName, argumentName: 'batchSize', minimum: 1 });
+  requireInteger(maxSteps, { functionName, argumentName: 'maxSteps', minimum: 0 });
+  requireInteger(evaluateEvery, { functionName, argumentName: 'evaluateEvery', minimum: 1 });
+  requirePositiveNumber(threshold, { functionName, argumentName: 'threshold' });
+  // Enough draws for the estimate to resolve the threshold: its noise alone has standard error
+  // about sqrt(2 N) / size (hard cells), which must stay below the threshold (with a margin of 4).
+  const evaluationSize =
+    evaluationSizeOption ??
+    Math.max(
+      65_536,
+      EVALUATION_CHUNK * Math.ceil((4 * Math.sqrt(2 * y.n)) / threshold / EVALUATION_CHUNK),
+    );
+  requireInteger(evaluationSize, { functionName, argumentName: 'evaluationSize', minimum: 2 });
+  if (!(typeof averageDecay === 'number' && averageDecay >= 0 && averageDecay < 1)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'averageDecay',
+      message: 'must be a number in [0, 1)',
+      value: averageDecay,
+    });
+  }
+  if (initialState === undefined) {
+    requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
+  }
+  if (learningRateOption !== undefined) {
+    requirePositiveNumber(learningRateOption, { functionName, argumentName: 'learningRate' });
+  }
+  if (
+    epsilonOption !== 0 &&
+    (typeof epsilonOption !== 'object' ||
+      epsilonOption === null ||
+      epsilonOption.kind === 'schedule')
+  ) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'epsilon',
+      message: 'must be 0 (hard) or an absolute or relative epsilon (no schedule)',
+      value: epsilonOption,
+    });
+  }
+  const start = performance.now();
+  const n = target.count;
+  let state: SemidiscreteState;
+  if (initialState === undefined) {
+    const root = createRandomGenerator({ seed });
+    const costStd = estimateCostStd(target, source, root.split(1), functionName);
+    state = {
+      version: 1,
+      step: 0,
+      g: new Array<number>(n).fill(0),
+      gAverage: new Array<number>(n).fill(0),
+      firstMoment: new Array<number>(n).fill(0),
+      secondMoment: new Array<number>(n).fill(0),
+      epsilon: resolveSolverEpsilon(epsilonOption, costStd, functionName),
+      costStd,
+      random: root.split(0).getState(),
+    };
+  } else {
+    state = validateSemidiscreteState(initialState, n, functionName);
+    const epsilon = resolveSolverEpsilon(epsilonOption, state.costStd, functionName);
+    if (epsilon !== state.epsilon) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: 'initialState.epsilon',
+        message: `was saved at epsilon ${state.epsilon}, but the options resolve to ${epsilon}`,
+        value: state.epsilon,
+      });
+    }
+  }
+  const epsilon = state.epsilon;
+  const learningRate = learningRateOption ?? 0.01 * (state.costStd > 0 ? state.costStd : 1);
+  const random = createRandomGenerator({ state: state.random });
+  const g = Float64Array.from(state.g);
+  const gAverage = Float64Array.from(state.gAverage);
+  const firstMoment = Float64Array.from(state.firstMoment);
+  const secondMoment = Float64Array.from(state.secondMoment);
+  let step = state.step;
+  const snapshot = (): SemidiscreteState => ({
+    version: 1,
+    step,
+    g: Array.from(g),
+    gAverage: Array.from(gAverage),
+    firstMoment: Array.from(firstMoment),
+    secondMoment: Array.from(secondMoment),
+    epsilon,
+    costStd: state.costStd,
+    random: random.getState(),
+  });
+  const evaluate = (): Evaluation =>
+    evaluateMarginals(target, kernel, {
+      g: gAverage,
+      epsilon,
+      // Keyed by the step: the same batch whether or not the run was interrupted.
+      random: random.split(step),
+      source,
+      size: evaluationSize,
+      functionName,
+    });
+
+  const weights = target.weights;
+  const offsets = new Float64Array(n);
+  const sums = new Float64Array(n);
+  const errors: { step: number; marginalError: number }[] = [];
+  let last: Evaluation | undefined;
+  let lastStep = -1;
+  const record = (evaluation: Evaluation): void => {
+    last = evaluation;
+    lastStep = step;
+    errors.push({ step, marginalError: evaluation.marginalError });
+    onProgress?.({
+      step,
+      marginalError: evaluation.marginalError,
+      marginalErrorNoise: evaluation.noise,
+      marginalErrorStandardError: evaluation.standardError,
+      dualObjective: evaluation.dualObjective,
+      seconds: (performance.now() - start) / 1000,
+      checkpoint: snapshot,
+    });
+  };
+  let converged = false;
+  while (step < maxSteps) {
+    signal?.throwIfAborted();
+    scoreOffsets(target, g, epsilon, offsets);
+    sums.fill(0);
+    const x = drawSource(source, batchSize, target.d, random, functionName);
+    kernel(target, {
+      x,
+      count: batchSize,
+      offsets,
+      mode: epsilon > 0 ? 'softmax' : 'argmax',
+      epsilon,
+      assignmentSums: sums,
+    });
+    step += 1;
+    // Adam ascent on D(g): gradient b - mean of the assignments.
+    const correction1 = 1 - ADAM_BETA1 ** step;
+    const correction2 = 1 - ADAM_BETA2 ** step;
+    // Robbins-Monro decay 1 / sqrt(t): with the average it reaches any precision [mousavi2025semidiscrete].
+    const stepSize = learningRate / Math.sqrt(1 + step / LEARNING_RATE_DECAY_STEPS);
+    // Moving average with a warm-up (the early iterates, far from the optimum, fade fast).
+    const decay = Math.min(averageDecay, (1 + step) / (10 + step));
+    for (let j = 0; j < n; j += 1) {
+      const gradient = (weights[j] as number) - (sums[j] as number) / batchSize;
+      const m = ADAM_BETA1 * (firstMoment[j] as number) + (1 - ADAM_BETA1) * gradient;
+      const v = ADAM_BETA2 * (secondMoment[j] as number) + (1 - ADAM_BETA2) * gradient * gradient;
+      firstMoment[j] = m;
+      secondMoment[j] = v;
+      const next =
+        (g[j] as number) +
+        (stepSize * (m / correction1)) / (Math.sqrt(v / correction2) + ADAM_EPSILON);
+      g[j] = next;
+      gAverage[j] = decay * (gAverage[j] as number) + (1 - decay) * next;
+    }
+    if (step % evaluateEvery === 0) {
+      record(evaluate());
+      if (isConverged(last as Evaluation, threshold)) {
+        converged = true;
+        break;
+      }
+      // Let an abort or other work in through the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (lastStep !== step) {
+    record(evaluate());
+    converged = isConverged(last as Evaluation, threshold);
+  }
+  const final = last as Evaluation;
+  return Object.freeze({
+    g: Float64Array.from(gAverage),
+    converged,
+    steps: step,
+    marginalError: final.marginalError,
+    marginalErrorNoise: final.noise,
+    marginalErrorStandardError: final.standardError,
+    errors,
+    dualObjective: final.dualObjective,
+    epsilon,
+    costStd: state.costStd,
+    cost,
+    n,
+    d: target.d,
+    seconds: (performance.now() - start) / 1000,
+    state: snapshot(),
+  });
+}
+
+/**
+ * The stopping rule: the estimate is below `threshold` and resolves it (its standard error is at
+ * most the threshold), so that a noisy evaluation never declares convergence.
+ */
+function isConverged(evaluation: Evaluation, threshold: number): boolean {
+  return evaluation.marginalError <= threshold && evaluation.standardError <= threshold;
+}
+
+/** `h_j = g_j - v_j` (hard) or `g_j - v_j + eps log b_j` (entropic): the score offsets. */
+export function scoreOffsets(
+  target: SemidiscreteTarget,
+  g: Float64Array,
+  epsilon: number,
+  out: Float64Array,
+): Float64Array {
+  for (let j = 0; j < target.count; j += 1) {
+    const base = (g[j] as number) - (target.columnOffsets[j] as number);
+    out[j] = epsilon > 0 ? base + epsilon * Math.log(target.weights[j] as number) : base;
+  }
+  return out;
+}
+
+interface Evaluation {
+  readonly marginalError: number;
+  readonly noise: number;
+  readonly standardError: number;
+  readonly dualObjective: number;
+}
+
+/** The bias-corrected chi-square error and the dual value of `g` on fresh draws. */
+function evaluateMarginals(
+  target: SemidiscreteTarget,
+  kernel: ScoreKernel,
+  input: {
+    readonly g: Float64Array;
+    readonly epsilon: number;
+    readonly random: RandomGenerator;
+    readonly source: SemidiscreteSource;
+    readonly size: number;
+    readonly functionName: string;
+  },
+): Evaluation {
+  const { g, epsilon, random, source, size, functionName } = input;
+  const n = target.count;
+  const offsets = scoreOffsets(target, g, epsilon, new Float64Array(n));
+  const sums = new Float64Array(n);
+  const squares = new Float64Array(n);
+  const value = new Float64Array(Math.min(size, EVALUATION_CHUNK));
+  let fSum = 0;
+  for (let done = 0; done < size; done += EVALUATION_CHUNK) {
+    const count = Math.min(EVALUATION_CHUNK, size - done);
+    const x = drawSource(source, count, target.d, random, functionName);
+    kernel(target, {
+      x,
+      count,
+      offsets,
+      mode: epsilon > 0 ? 'softmax' : 'argmax',
+      epsilon,
+      value,
+      assignmentSums: sums,
+      assignmentSquares: epsilon > 0 ? squares : undefined,
+    });
+    // f(x) = u(x) - max_j s_j (hard) or u(x) - eps LSE_j(s_j / eps) (entropic).
+    for (let i = 0; i < count; i += 1) fSum += rowOffset(target, x, i) - (value[i] as number);
+  }
+  let raw = 0;
+  let noise = 0;
+  let spread = 0;
+  let gb = 0;
+  for (let j = 0; j < n; j += 1) {
+    const b = target.weights[j] as number;
+    const p = (sums[j] as number) / size;
+    // Unbiased variance of the mean: hard indicators have E[pi^2] = p.
+    const second = epsilon > 0 ? (squares[j] as number) / size : p;
+    const variance = Math.max(0, second - p * p) / (size - 1);
+    const squaredError = (p - b) * (p - b);
+    raw += squaredError / b;
+    noise += variance / b;
+    // Var((p_hat - b)^2) = 2 V^2 + 4 (p - b)^2 V for p_hat ~ N(p, V); covariances between cells
+    // are left out (they are negative for the hard indicators).
+    spread +=
+      (2 * variance * variance + 4 * Math.max(0, squaredError - variance) * variance) / (b * b);
+    gb += (g[j] as number) * b;
+  }
+  return {
+    marginalError: Math.max(0, raw - noise),
+    noise,
+    standardError: Math.sqrt(spread),
+    dualObjective: fSum / size + gb,
+  };
+}
+
+/** `std(C)` between `COST_STD_SAMPLES` source draws and `y` (weights ignored, as OTT-JAX). */
+function estimateCostStd(
+  target: SemidiscreteTarget,
+  source: SemidiscreteSource,
+  random: RandomGenerator,
+  functionName: string,
+): number {
+  const x = drawSource(source, COST_STD_SAMPLES, target.d, random, functionName);
+  const xCloud = createPointCloud(x, { d: target.d });
+  const yCloud = createPointCloud(target.y, { d: target.d });
+  return costStandardDeviation(xCloud, yCloud, { cost: target.cost }).standardDeviation;
+}
+
+/** 0 for the hard problem, else the absolute epsilon of an absolute or relative value. */
+function resolveSolverEpsilon(epsilon: Epsilon | 0, costStd: number, functionName: string): number {
+  if (epsilon === 0) return 0;
+  try {
+    return resolveEpsilon(epsilon, { costStd });
+  } catch (error) {
+    if (!InvalidArgumentError.isInstance(error)) throw error;
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'epsilon',
+      message: error.message,
+      value: epsilon,
+      cause: error,
+    });
+  }
+}
