@@ -5,8 +5,11 @@ import {
   validatePointCloud,
 } from '@sinkflow/core';
 import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pass.js';
-import { prepareSemidiscreteTarget, type SemidiscreteCost } from './semidiscrete-target.js';
-import { scoreOffsets } from './solve-semidiscrete.js';
+import {
+  prepareSemidiscreteTarget,
+  type SemidiscreteCost,
+  scoreOffsets,
+} from './semidiscrete-target.js';
 
 /**
  * Options of {@link samplePartners}: the rows `x`, and the problem and dual `g` of a

@@ -121,3 +121,17 @@ function squaredNormHalf(data: Float32Array | Float64Array, row: number, d: numb
   }
   return 0.5 * sum;
 }
+
+/** `h_j = g_j - v_j` (hard) or `g_j - v_j + eps log b_j` (entropic): the score offsets. */
+export function scoreOffsets(
+  target: SemidiscreteTarget,
+  g: Float64Array,
+  epsilon: number,
+  out: Float64Array,
+): Float64Array {
+  for (let j = 0; j < target.count; j += 1) {
+    const base = (g[j] as number) - (target.columnOffsets[j] as number);
+    out[j] = epsilon > 0 ? base + epsilon * Math.log(target.weights[j] as number) : base;
+  }
+  return out;
+}
