@@ -5,7 +5,7 @@ export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { NpyFormatError } from './errors/npy-format-error.js';
 export { NumericalFailureError } from './errors/numerical-failure-error.js';
 export { ProtocolError } from './errors/protocol-error.js';
-export { SinkflowError } from './errors/sinkflow-error.js';
+export { hasMarker, SinkflowError } from './errors/sinkflow-error.js';
 export type { NpyArray, NpyDtype, NpyTypedArray } from './npy/npy-array.js';
 export { npyArray, npyBytesPerElement } from './npy/npy-array.js';
 export type { NpyHeader } from './npy/npy-header.js';

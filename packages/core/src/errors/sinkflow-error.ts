@@ -28,7 +28,19 @@ export class SinkflowError extends Error {
   }
 }
 
-/** @internal True when `value` is an object carrying the brand `brand` set to true. */
+/**
+ * True when `value` is an object carrying the brand `brand` (a `Symbol.for` key) set to true: the
+ * check behind every `isInstance` of sinkflow's errors, which works across copies of a package
+ * where `instanceof` does not (the pattern of vercel/ai's `AISDKError`). Error classes in other
+ * packages use it for their own brands.
+ *
+ * @example
+ * ```ts
+ * const brand = Symbol.for('sinkflow.error.MyError');
+ * hasMarker({ [brand]: true }, brand); // true
+ * hasMarker(new Error('x'), brand);    // false
+ * ```
+ */
 export function hasMarker(value: unknown, brand: symbol): boolean {
   return (
     typeof value === 'object' &&

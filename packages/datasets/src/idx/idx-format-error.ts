@@ -1,4 +1,4 @@
-import { SinkflowError } from '@sinkflow/core';
+import { hasMarker, SinkflowError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.IdxFormatError');
 
@@ -32,10 +32,6 @@ export class IdxFormatError extends SinkflowError {
 
   /** True when `value` is an {@link IdxFormatError} from any copy of `@sinkflow/datasets`. */
   static override isInstance(value: unknown): value is IdxFormatError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }

@@ -1,4 +1,4 @@
-import { SinkflowError } from '@sinkflow/core';
+import { hasMarker, SinkflowError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.InvalidReplyError');
 
@@ -45,10 +45,6 @@ export class InvalidReplyError extends SinkflowError {
 
   /** True when `value` is an {@link InvalidReplyError} from any copy of the package. */
   static override isInstance(value: unknown): value is InvalidReplyError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }

@@ -1,4 +1,4 @@
-import { SinkflowError } from '@sinkflow/core';
+import { hasMarker, SinkflowError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.WorkerFailedError');
 
@@ -42,10 +42,6 @@ export class WorkerFailedError extends SinkflowError {
 
   /** True when `value` is a {@link WorkerFailedError} from any copy of the package. */
   static override isInstance(value: unknown): value is WorkerFailedError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }

@@ -1,4 +1,4 @@
-import { SinkflowError } from '@sinkflow/core';
+import { hasMarker, SinkflowError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.WorkerJoinError');
 
@@ -31,10 +31,6 @@ export class WorkerJoinError extends SinkflowError {
 
   /** True when `value` is a {@link WorkerJoinError} from any copy of the package. */
   static override isInstance(value: unknown): value is WorkerJoinError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }

@@ -1,4 +1,4 @@
-import { SinkflowError } from '@sinkflow/core';
+import { hasMarker, SinkflowError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.WorkerLostError');
 
@@ -50,10 +50,6 @@ export class WorkerLostError extends SinkflowError {
 
   /** True when `value` is a {@link WorkerLostError} from any copy of the package. */
   static override isInstance(value: unknown): value is WorkerLostError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@sinkflow/core';
+import { hasMarker, InvalidArgumentError } from '@sinkflow/core';
 
 const symbol = Symbol.for('sinkflow.error.UnreachableEntropyError');
 
@@ -51,11 +51,7 @@ export class UnreachableEntropyError extends InvalidArgumentError {
 
   /** True when `value` is an {@link UnreachableEntropyError} from any copy of `@sinkflow/ot`. */
   static override isInstance(value: unknown): value is UnreachableEntropyError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[symbol] === true
-    );
+    return hasMarker(value, symbol);
   }
 }
 
