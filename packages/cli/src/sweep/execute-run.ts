@@ -71,7 +71,7 @@ function runChild(specPath: string, directory: string, children: Set<ChildProces
   return new Promise<string>((resolve) => {
     const child = spawn(
       process.execPath,
-      [labCliPath(), 'run', '--spec', specPath, '--out', directory],
+      [cliPath(), 'run', '--spec', specPath, '--out', directory],
       {
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         env: { ...process.env, [SWEEP_PARENT_ENV]: String(process.pid) },
@@ -89,14 +89,14 @@ function runChild(specPath: string, directory: string, children: Set<ChildProces
   });
 }
 
-/** The built `sinkflow` entry (apps/lab/dist/cli.js), found from this module's location. */
-function labCliPath(): string {
+/** The built `sinkflow` entry (packages/cli/dist/cli.js, or the installed package's), found from this module's location. */
+function cliPath(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(directory, 'package.json');
     if (
       existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@sinkflow/lab'
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@sinkflow/cli'
     ) {
       return join(directory, 'dist', 'cli.js');
     }
@@ -104,7 +104,7 @@ function labCliPath(): string {
     if (parent === directory) {
       throw new InternalError({
         where: 'sinkflow sweep',
-        message: 'cannot find the @sinkflow/lab package root',
+        message: 'cannot find the @sinkflow/cli package root',
       });
     }
     directory = parent;

@@ -1,5 +1,6 @@
 import { InternalError, InvalidArgumentError, NpyFormatError } from '@sinkflow/core';
-import type { Command, CommandIo } from './command.js';
+import { cliVersion } from './cli-version.js';
+import { type CommandEntry, type CommandIo, loadCommand } from './command.js';
 import { NotConvergedError } from './not-converged-error.js';
 
 /**
@@ -12,11 +13,18 @@ export const EXIT = { ok: 0, internal: 1, badInput: 2, notConverged: 3 } as cons
  * Runs `sinkflow <command> [options]` and returns the exit code: 0 on success, 2 on bad input
  * (a typed argument or file-format error: one line on stderr, no stack trace), 3 when a solve did
  * not converge (a {@link NotConvergedError}: one line on stderr), 1 on an internal failure (the
- * message, and the stack when `SINKFLOW_DEBUG` is set).
+ * message, and the stack when `SINKFLOW_DEBUG` is set). `sinkflow --help` lists the commands and
+ * `sinkflow --version` prints the version without importing any command's module.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['--version'], allCommands, { stdout: process.stdout, stderr: process.stderr });
+ * // prints '0.1.0', code === 0
+ * ```
  */
 export async function runCli(
   argv: readonly string[],
-  commands: readonly Command[],
+  commands: readonly CommandEntry[],
   io: CommandIo,
 ): Promise<number> {
   const [name, ...args] = argv;
@@ -24,16 +32,21 @@ export async function runCli(
     io.stdout.write(overview(commands));
     return name === undefined ? EXIT.badInput : EXIT.ok;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return EXIT.ok;
+  }
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     io.stderr.write(`sinkflow: unknown command '${name}' (run 'sinkflow --help' for the list)\n`);
     return EXIT.badInput;
   }
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${command.help.trim()}\n`);
-    return EXIT.ok;
-  }
   try {
+    const command = await loadCommand(entry);
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout.write(`${command.help.trim()}\n`);
+      return EXIT.ok;
+    }
     await command.run(args, io);
     return EXIT.ok;
   } catch (error) {
@@ -63,12 +76,13 @@ function isBadInput(error: unknown): boolean {
   return InvalidArgumentError.isInstance(error) || NpyFormatError.isInstance(error);
 }
 
-function overview(commands: readonly Command[]): string {
+function overview(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
   return `sinkflow: large entropic OT couplings and flow matching
 
 Usage: sinkflow <command> [options]   (sinkflow <command> --help for its options)
+       sinkflow --version
 
 Commands:
 ${lines.join('\n')}

@@ -19,7 +19,7 @@ if (binary === undefined)
   console.warn(
     'nats-server is not installed (apt-get install nats-server): skipping sharded solve',
   );
-if (!existsSync(cli)) throw new Error('apps/lab is not built: run `pnpm build` first');
+if (!existsSync(cli)) throw new Error('packages/cli is not built: run `pnpm build` first');
 
 const directory = mkdtempSync(join(tmpdir(), 'sinkflow-lab-sharded-'));
 const path = (name: string) => join(directory, name);
