@@ -4,6 +4,11 @@ import type { Writable } from 'node:stream';
 export interface CommandIo {
   readonly stdout: Writable & { readonly isTTY?: boolean };
   readonly stderr: Writable & { readonly isTTY?: boolean };
+  /**
+   * Where `--json -` writes the summary: the process's standard output, set by the command line
+   * when `--json -` is given (`stdout` is then stderr, so the human text stays off the JSON).
+   */
+  readonly json?: Writable;
 }
 
 /** One `sinkflow` sub-command. */

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '@sinkflow/core';
 
 /** The flags a command accepts: name (without `--`) to kind. */
@@ -29,28 +28,48 @@ export interface Flags {
   readonly positionals: readonly string[];
 }
 
+/** What {@link parseFlags} accepts besides the flags. */
+export interface ParseFlagsOptions {
+  /**
+   * The names of the positional arguments the command takes, in order (`['CONFIG']`); any other
+   * positional argument is an error naming it.
+   * @default []
+   */
+  readonly positionals?: readonly string[];
+}
+
 /**
- * Parses `--name value` flags with `node:util` `parseArgs` (strict: unknown flags are errors) and
- * returns typed accessors. Every error is an `InvalidArgumentError` whose argument is the flag
- * (`--threshold`), so the command line prints one line naming it and exits 2.
+ * Parses `--name value` and `--name=value` flags and returns typed accessors. Strict: an unknown
+ * flag, a flag given twice, a boolean flag with a value, a string flag without one and a
+ * positional argument the command does not take are errors. A value may start with a dash
+ * (`--epsilon -1`, `--json -`): a token is a flag only when it starts with `--`, so a negative
+ * number reaches the flag's own validation. `--` ends the flags (what follows is positional).
+ * Every error is an `InvalidArgumentError` whose argument is the flag (`--threshold`) or the
+ * stray argument, so the command line prints one line naming it and exits 2.
+ *
+ * @example
+ * ```ts
+ * parseFlags('solve', ['--epsilon', '-1'], { epsilon: 'string' }).optionalString('epsilon'); // '-1'
+ * parseFlags('solve', ['--x', 'a.npy', '--x', 'b.npy'], { x: 'string' }); // throws: --x given twice
+ * ```
  */
-export function parseFlags(command: string, args: readonly string[], spec: FlagSpec): Flags {
+export function parseFlags(
+  command: string,
+  args: readonly string[],
+  spec: FlagSpec,
+  { positionals: positionalNames = [] }: ParseFlagsOptions = {},
+): Flags {
   const functionName = `sinkflow ${command}`;
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'arguments';
+  const parsed = tokenize(functionName, args, spec);
+  if (parsed.positionals.length > positionalNames.length) {
+    const stray = parsed.positionals[positionalNames.length] as string;
     throw new InvalidArgumentError({
       functionName,
-      argumentName: flag,
-      message: message.replace(/\. To specify.*$/s, ''),
+      argumentName: stray,
+      message:
+        positionalNames.length === 0
+          ? 'is not a flag, and this command takes no other arguments (flags start with --)'
+          : `is one argument too many (this command takes ${positionalNames.join(' ')})`,
     });
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
@@ -111,4 +130,51 @@ export function parseFlags(command: string, args: readonly string[], spec: FlagS
     },
     boolean: (name) => values[name] === true,
   };
+}
+
+/** Splits the arguments into flag values and positional arguments (see {@link parseFlags}). */
+function tokenize(
+  functionName: string,
+  args: readonly string[],
+  spec: FlagSpec,
+): {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+} {
+  const values: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  const fail = (argumentName: string, message: string): never => {
+    throw new InvalidArgumentError({ functionName, argumentName, message });
+  };
+  for (let index = 0; index < args.length; index += 1) {
+    const token = args[index] as string;
+    if (token === '--') {
+      positionals.push(...args.slice(index + 1));
+      break;
+    }
+    if (!token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    const equals = token.indexOf('=');
+    const name = token.slice(2, equals === -1 ? undefined : equals);
+    const flag = `--${name}`;
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    if (kind === undefined) fail(flag, 'is not a flag of this command (see --help)');
+    if (Object.hasOwn(values, name)) fail(flag, 'is given more than once');
+    if (kind === 'boolean') {
+      if (equals !== -1) fail(flag, 'takes no value');
+      values[name] = true;
+      continue;
+    }
+    if (equals !== -1) {
+      values[name] = token.slice(equals + 1);
+      continue;
+    }
+    const value = args[index + 1];
+    if (value === undefined || value.startsWith('--')) fail(flag, 'needs a value');
+    values[name] = value as string;
+    index += 1;
+  }
+  return { values, positionals };
 }

@@ -47,7 +47,10 @@ export async function runCli(
       io.stdout.write(`${command.help.trim()}\n`);
       return EXIT.ok;
     }
-    await command.run(args, io);
+    await command.run(
+      args,
+      jsonToStdout(args) ? { stdout: io.stderr, stderr: io.stderr, json: io.stdout } : io,
+    );
     return EXIT.ok;
   } catch (error) {
     if (isBadInput(error)) {
@@ -71,6 +74,13 @@ export async function runCli(
   }
 }
 
+/** True when the arguments ask for the JSON summary on standard output (`--json -`). */
+function jsonToStdout(args: readonly string[]): boolean {
+  return args.some(
+    (arg, index) => arg === '--json=-' || (arg === '--json' && args[index + 1] === '-'),
+  );
+}
+
 /** Bad input: typed argument errors, unreadable .npy files, and missing / unreadable files. */
 function isBadInput(error: unknown): boolean {
   return InvalidArgumentError.isInstance(error) || NpyFormatError.isInstance(error);
@@ -87,7 +97,8 @@ Usage: sinkflow <command> [options]   (sinkflow <command> --help for its options
 Commands:
 ${lines.join('\n')}
 
-Every command takes --json FILE for a machine-readable summary; exit codes: 0 success,
+Every command takes --json FILE for a machine-readable summary (--json - writes it to stdout and
+the human text to stderr); exit codes: 0 success,
 2 bad input (one line on stderr naming the argument), 1 internal failure, 3 a solve that did not
 converge or diverged (--allow-unconverged accepts it; non-finite results are never written).
 `;

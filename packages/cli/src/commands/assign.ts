@@ -2,7 +2,8 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { assignPointClouds } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { readCloudPairFlags, writeArrayFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
 /** `sinkflow assign`: the exact assignment between two clouds of the same size. */
@@ -47,7 +48,7 @@ Example:
       await writeArrayFile(out, { dtype: 'int32', shape: [result.n], data: result.permutation });
     const summary = { n: result.n, cost: result.cost, seconds: result.seconds };
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     io.stdout.write(
       `n = ${summary.n}: mean 1/2 ||x - y||^2 = ${summary.cost.toPrecision(8)} in ${summary.seconds.toFixed(3)} s\n`,
     );

@@ -3,7 +3,8 @@ import { createBenchmark } from '@sinkflow/benchmarks/node';
 import { createRandomGenerator, InvalidArgumentError, type PointCloud } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
-import { readCloudFlag, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { readCloudFlag, writeArrayFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
@@ -116,7 +117,7 @@ Examples:
       seconds: (performance.now() - started) / 1000,
     };
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     io.stdout.write(`wrote ${result.n} x ${result.d} points of ${benchmark.name} to ${out}\n`);
   },
 };

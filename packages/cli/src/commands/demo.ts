@@ -4,6 +4,7 @@ import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
 import { writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { runCoupling } from '../sweep/run-coupling.js';
 
@@ -77,7 +78,7 @@ Example:
     };
     await writeJsonFile(join(out, 'summary.json'), summary);
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     const value = (key: string) => {
       const entry = metrics[key];
       if (typeof entry !== 'number') return String(entry);

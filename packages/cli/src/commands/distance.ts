@@ -10,7 +10,8 @@ import {
 import type { Command } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { DEFAULT_RELATIVE_EPSILON, sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
-import { readCloudPairFlags, writeJsonFile } from '../io/cloud-files.js';
+import { readCloudPairFlags } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 
@@ -69,7 +70,7 @@ Example:
     const value = await distanceOf(kind, x, y, options);
     const summary = { kind, value, seconds: (performance.now() - started) / 1000 };
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     io.stdout.write(`${kind}: ${value.toPrecision(8)} (${summary.seconds.toFixed(3)} s)\n`);
   },
 };

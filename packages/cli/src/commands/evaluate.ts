@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { evaluateFlowModel } from '../training/evaluate-flow-model.js';
 import { loadFlowTask } from '../training/flow-task.js';
@@ -89,7 +89,7 @@ Example:
         backend: backend.backend,
         ...evaluation,
       };
-      if (json !== undefined) await writeJsonFile(json, summary);
+      if (json !== undefined) await writeJsonSummary(json, summary, io);
       const value = (entry: number | null) => (entry === null ? '-' : entry.toPrecision(4));
       io.stdout.write(
         [

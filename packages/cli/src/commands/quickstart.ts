@@ -4,6 +4,7 @@ import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
 import { renderReport } from '../report/render-report.js';
@@ -173,7 +174,7 @@ Example:
       })),
     };
     await writeJsonFile(join(out, 'summary.json'), summary);
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     io.stdout.write(
       `${formatQuickstartTable({ task: TASK, d, backend: backend.backend, runs, seconds, out, reportPath })}\n`,
     );

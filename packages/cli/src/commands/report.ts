@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { renderReport } from '../report/render-report.js';
 import { reportFigures } from '../report/report-figures.js';
@@ -64,7 +64,8 @@ Example:
     await writeFile(out, await renderReport({ title, runs }));
     const figures = reportFigures(runs).map((figure) => figure.id);
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, { report: out, runs: runs.length, figures });
+    if (json !== undefined)
+      await writeJsonSummary(json, { report: out, runs: runs.length, figures }, io);
     io.stdout.write(`wrote ${out} (${runs.length} runs, ${figures.length} figures)\n`);
   },
 };

@@ -4,13 +4,9 @@ import { createSinkhornProblem } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
-import {
-  readArrayFlag,
-  readCloudPairFlags,
-  writeArrayFile,
-  writeJsonFile,
-} from '../io/cloud-files.js';
+import { readArrayFlag, readCloudPairFlags, writeArrayFile } from '../io/cloud-files.js';
 import { fingerprintCloud, fingerprintMismatch } from '../io/cloud-fingerprint.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { readSolveRecord } from '../io/solve-record.js';
@@ -148,7 +144,7 @@ Example:
       await problem.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
-    if (json !== undefined) await writeJsonFile(json, { count, seed, seconds, out });
+    if (json !== undefined) await writeJsonSummary(json, { count, seed, seconds, out }, io);
     io.stdout.write(`wrote ${count} pairs to ${out} in ${seconds.toFixed(2)} s\n`);
   },
 };

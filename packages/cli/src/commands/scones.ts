@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { createProgress, type Progress } from '../io/progress.js';
 import { runGaussianStudy } from '../scones/run-gaussian-study.js';
@@ -141,7 +141,7 @@ Example:
         store.close();
       }
     }
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     const { final, closedForm } = result.dualObjective;
     io.stdout.write(
       [

@@ -19,6 +19,7 @@ import {
 import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
 import { createProgress } from '../io/progress.js';
 import {
@@ -111,7 +112,7 @@ Examples:
       notSaved = `potentials not saved to ${directory}: they are not finite`;
     else if (directory !== undefined) await savePotentials(directory, solution, summary);
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, summary);
+    if (json !== undefined) await writeJsonSummary(json, summary, io);
     io.stdout.write(formatSolveSummary(summary));
     if (!allowed) {
       throw new NotConvergedError(

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { createProgress } from '../io/progress.js';
 import { openResultsStore } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/run-sweep.js';
@@ -39,17 +39,22 @@ Example:
   sinkflow sweep configs/entropy-grid.yaml --jobs 2 --export-parquet results.parquet
 `,
   async run(args, io) {
-    const options = parseFlags('sweep', args, {
-      db: 'string',
-      runs: 'string',
-      jobs: 'string',
-      'retry-failed': 'boolean',
-      'export-csv': 'string',
-      'export-parquet': 'string',
-      json: 'string',
-    });
+    const options = parseFlags(
+      'sweep',
+      args,
+      {
+        db: 'string',
+        runs: 'string',
+        jobs: 'string',
+        'retry-failed': 'boolean',
+        'export-csv': 'string',
+        'export-parquet': 'string',
+        json: 'string',
+      },
+      { positionals: ['CONFIG'] },
+    );
     const configPath = options.positionals[0];
-    if (configPath === undefined || options.positionals.length > 1) {
+    if (configPath === undefined) {
       throw new InvalidArgumentError({
         functionName: 'sinkflow sweep',
         argumentName: 'CONFIG',
@@ -120,7 +125,7 @@ Example:
     }
     const { runs: _runs, ...counts } = summary;
     const json = options.optionalString('json');
-    if (json !== undefined) await writeJsonFile(json, { ...counts, database: databasePath });
+    if (json !== undefined) await writeJsonSummary(json, { ...counts, database: databasePath }, io);
     io.stdout.write(
       `sweep ${summary.sweep}: ${summary.done}/${summary.total} done, ${summary.failed} failed` +
         `${summary.resumed > 0 ? `, ${summary.resumed} resumed` : ''} in ${summary.seconds.toFixed(1)} s (database ${databasePath})\n`,

@@ -7,6 +7,7 @@ import type { Command, CommandIo } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
 import { writeJsonFile } from '../io/cloud-files.js';
+import { writeJsonSummary } from '../io/json-summary.js';
 import { createProgress } from '../io/progress.js';
 import { acquireRunLock } from '../sweep/run-lock.js';
 import { stopOnInterrupt } from '../sweep/stop-on-interrupt.js';
@@ -247,7 +248,7 @@ async function trainAndReport({
     checkpoint: checkpointDirectoryOf(out),
   };
   await writeJsonFile(join(out, 'train.json'), summary);
-  if (json !== undefined) await writeJsonFile(json, summary);
+  if (json !== undefined) await writeJsonSummary(json, summary, io);
   const resumed = outcome.resumedFrom > 0 ? ` (resumed from step ${outcome.resumedFrom})` : '';
   io.stdout.write(
     [

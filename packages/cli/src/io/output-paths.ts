@@ -5,6 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { Flags } from '../cli/parse-flags.js';
 
+/** The `--json` value that means standard output (`--json -`): no file is written or checked. */
+export const JSON_TO_STDOUT = '-';
+
 /** One file or folder a command will write, and the flag that names it. */
 export interface OutputPath {
   /** The flag, with its dashes (`--out`), or `CONFIG`-style names for positionals. */
@@ -68,7 +71,9 @@ export function outputFlag(
   fallback?: string,
 ): OutputPath | undefined {
   const path = options.optionalString(name) ?? fallback;
-  return path === undefined ? undefined : { flag: `--${name}`, path, kind };
+  // `--json -` writes to standard output: no file to check.
+  if (path === undefined || (name === 'json' && path === JSON_TO_STDOUT)) return undefined;
+  return { flag: `--${name}`, path, kind };
 }
 
 /**
