@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmBackend } from './register-wasm-backend.js';
 
 /**
  * A TensorFlow.js backend this package can probe, fastest first.
@@ -126,14 +127,13 @@ async function tryCandidate(candidate: BackendCandidate): Promise<string | null>
         // Optional peers, not installed at build time: a non-literal specifier keeps bundlers and
         // the type checker from resolving them.
         const specifier: string = `@tensorflow/${candidate}`;
-        await import(specifier);
+        await import(/* @vite-ignore */ specifier);
         return (await tf.setBackend('tensorflow'))
           ? null
           : "backend 'tensorflow' did not initialise";
       }
       case 'wasm': {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        wasm.setWasmPaths(await wasmDirectory());
+        await registerWasmBackend();
         return (await tf.setBackend('wasm')) ? null : "backend 'wasm' did not initialise";
       }
       case 'cpu':
@@ -145,14 +145,4 @@ async function tryCandidate(candidate: BackendCandidate): Promise<string | null>
   } finally {
     environment.set('PROD', production);
   }
-}
-
-/** The `dist/` folder of `@tensorflow/tfjs-backend-wasm`, as a path ending in `/` (Node). */
-async function wasmDirectory(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname, join, sep } = await import('node:path');
-  const manifest = createRequire(import.meta.url).resolve(
-    '@tensorflow/tfjs-backend-wasm/package.json',
-  );
-  return `${join(dirname(manifest), 'dist')}${sep}`;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, npyArray, SinkflowError } from '@sinkflow/core';
+import { loadCheckpointHost } from './checkpoint-host.js';
 import {
   TRAINING_CHECKPOINT_FORMAT,
   TRAINING_CHECKPOINT_VERSION,
@@ -57,13 +58,13 @@ export async function writeCheckpoint({
       message: `${problem} (${file}): a diverged model is not saved; ${directory} keeps its checkpoint`,
     });
   });
-  const { mkdir, rename, rm, writeFile, stat } = await import('node:fs/promises');
-  const { basename, dirname, join, resolve } = await import('node:path');
-  const { randomBytes } = await import('node:crypto');
-  const { writeNpyFile } = await import('@sinkflow/core/node');
+  const host = await loadCheckpointHost(functionName);
+  const { mkdir, rename, rm, writeFile, stat } = host.fs;
+  const { basename, dirname, join, resolve } = host.path;
+  const { writeNpyFile } = host.npy;
   const target = resolve(directory);
   const parent = dirname(target);
-  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tag = `${host.pid}-${host.crypto.randomBytes(6).toString('hex')}`;
   const temporary = join(parent, `.${basename(target)}.tmp-${tag}`);
   await mkdir(parent, { recursive: true });
   await mkdir(join(temporary, 'model'), { recursive: true });
@@ -153,9 +154,10 @@ export async function readCheckpoint({
 }): Promise<TrainerCheckpoint> {
   const functionName = 'readCheckpoint';
   requireDirectory(directory, functionName);
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { readNpyFile } = await import('@sinkflow/core/node');
+  const host = await loadCheckpointHost(functionName);
+  const { readFile } = host.fs;
+  const { join } = host.path;
+  const { readNpyFile } = host.npy;
   let manifest: CheckpointManifest;
   try {
     manifest = JSON.parse(await readFile(join(directory, 'checkpoint.json'), 'utf8'));

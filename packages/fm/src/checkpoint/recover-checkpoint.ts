@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@sinkflow/core';
+import { loadCheckpointHost } from './checkpoint-host.js';
 
 /**
  * What {@link recoverCheckpoint} did: the leftover it moved into place (or null) and the leftovers
@@ -49,8 +50,9 @@ export async function recoverCheckpoint({
       value: directory,
     });
   }
-  const { readdir, readFile, rename, rm } = await import('node:fs/promises');
-  const { basename, dirname, join, resolve } = await import('node:path');
+  const host = await loadCheckpointHost('recoverCheckpoint');
+  const { readdir, readFile, rename, rm } = host.fs;
+  const { basename, dirname, join, resolve } = host.path;
   const target = resolve(directory);
   const parent = dirname(target);
   const prefixes = [`.${basename(target)}.tmp-`, `.${basename(target)}.old-`];

@@ -19,11 +19,11 @@ export const jsBackendProvider: SinkhornBackendProvider = {
 
 /**
  * The provider of the WebAssembly SIMD backend (`'wasm'`); rejects with a
- * `BackendUnavailableError` where the runtime lacks `worker_threads`, SIMD128 or shared memory.
+ * `BackendUnavailableError` where the runtime lacks WebAssembly SIMD128 or shared memory.
  *
  * @example
  * ```ts
- * (await wasmBackendProvider.create()).name; // 'wasm' in Node 20+
+ * (await wasmBackendProvider.create()).name; // 'wasm' in Node 20+ and current browsers
  * ```
  */
 export const wasmBackendProvider: SinkhornBackendProvider = {
@@ -33,7 +33,7 @@ export const wasmBackendProvider: SinkhornBackendProvider = {
       throw new BackendUnavailableError({
         backend: 'wasm',
         message:
-          'this runtime lacks worker_threads, WebAssembly SIMD128 or shared memory with atomics (Node 20+ has them)',
+          'this runtime lacks WebAssembly SIMD128 or shared memory with atomics (Node 20+ and current browsers have them)',
       });
     }
     return createWasmBackend();

@@ -3,13 +3,13 @@ import type { SinkhornBackend } from './sinkhorn-backend.js';
 import { createWasmBackend } from './wasm/create-wasm-backend.js';
 
 /**
- * The backend used when none is given: the WebAssembly SIMD backend on worker threads where the
- * runtime has what it needs (Node with `worker_threads`, shared WebAssembly memory, SIMD128 and
- * atomics), else the TypeScript reference backend.
+ * The backend used when none is given: the WebAssembly SIMD backend where the runtime has what it
+ * needs (a shared WebAssembly memory, SIMD128 and atomics: Node 20+ and current browsers; threads
+ * in Node, and in browsers on a cross-origin isolated page), else the TypeScript reference backend.
  *
  * @example
  * ```ts
- * defaultBackend().name; // 'wasm' in Node 20+, 'js' elsewhere
+ * defaultBackend().name; // 'wasm' in Node 20+ and current browsers, 'js' elsewhere
  * ```
  */
 export function defaultBackend(): SinkhornBackend {
@@ -17,16 +17,29 @@ export function defaultBackend(): SinkhornBackend {
 }
 
 /**
- * True in Node (which has `worker_threads`) when WebAssembly accepts a module that uses SIMD128
- * and a shared memory with atomics: the features of the wasm kernels.
+ * True when WebAssembly accepts a module that uses SIMD128 and a shared memory with atomics (the
+ * features of the wasm kernels) and can create such a memory: Node 20+, and browsers with
+ * WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4), cross-origin isolated or not (the
+ * kernels then run on one thread).
+ *
+ * @example
+ * ```ts
+ * wasmBackendSupported(); // true in Node 20+
+ * ```
  */
 export function wasmBackendSupported(): boolean {
-  const versions = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions;
-  // lib ES2023 does not declare WebAssembly: reach it through globalThis with the one method used.
-  const wasm = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } })
-    .WebAssembly;
-  if (versions?.node === undefined || wasm === undefined) return false;
+  // lib ES2023 does not declare WebAssembly: reach it through globalThis with the members used.
+  const wasm = (
+    globalThis as {
+      WebAssembly?: {
+        validate(bytes: Uint8Array): boolean;
+        Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => unknown;
+      };
+    }
+  ).WebAssembly;
+  if (wasm === undefined) return false;
   try {
+    new wasm.Memory({ initial: 1, maximum: 1, shared: true });
     // (module (memory 1 1 shared) (func (result v128) v128.const i32x4 0 0 0 0)
     //   (func (result i32) i32.const 0 i32.atomic.load))
     // Assembled with wabt (parseWat with simd and threads enabled).

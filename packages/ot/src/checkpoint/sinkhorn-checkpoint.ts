@@ -1,5 +1,6 @@
 import { InvalidArgumentError, npyArray, parseNpy, serializeNpy } from '@sinkflow/core';
 import type { Geometry } from '../geometry/point-cloud-geometry.js';
+import { loadCheckpointModules, type NodeModules } from './checkpoint-modules.js';
 
 /** @internal The version of the Sinkhorn checkpoint format (`checkpoint.json`). */
 export const SINKHORN_CHECKPOINT_VERSION = 1;
@@ -27,13 +28,6 @@ export interface SinkhornCheckpoint {
   readonly g: Float64Array;
 }
 
-/** The Node modules a checkpoint store uses, loaded when a checkpointed solve starts. */
-interface NodeModules {
-  readonly crypto: typeof import('node:crypto');
-  readonly fs: typeof import('node:fs');
-  readonly path: typeof import('node:path');
-}
-
 /**
  * @internal The checkpoint files of one directory (Node only: `node:fs`, `node:crypto` are
  * imported here, on use, so `@sinkflow/ot` itself stays importable elsewhere).
@@ -57,11 +51,7 @@ export async function openCheckpointStore(
   directory: string,
   functionName: string,
 ): Promise<CheckpointStore> {
-  const modules: NodeModules = {
-    crypto: await import('node:crypto'),
-    fs: await import('node:fs'),
-    path: await import('node:path'),
-  };
+  const modules = await loadCheckpointModules(functionName);
   return {
     fingerprint: (geometry) => geometryFingerprint(modules, geometry),
     write: (checkpoint) => writeCheckpoint(modules, directory, checkpoint),

@@ -1,4 +1,5 @@
 import type { KernelMode } from '../backend/sinkhorn-backend.js';
+import { totalMemoryBytes } from './host-memory.js';
 
 /**
  * The default memory budget for a kept kernel: a quarter of the machine's RAM (`os.totalmem() / 4`
@@ -10,12 +11,8 @@ import type { KernelMode } from '../backend/sinkhorn-backend.js';
  * ```
  */
 export async function defaultMemoryBudget(): Promise<number> {
-  try {
-    const os = await import('node:os');
-    return Math.floor(os.totalmem() / 4);
-  } catch {
-    return 2 ** 30;
-  }
+  const total = totalMemoryBytes();
+  return total === undefined ? 2 ** 30 : Math.floor(total / 4);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { SinkhornBackend } from '../sinkhorn-backend.js';
+import { hostThreads } from './host-threads.js';
 import type { KernelTuning } from './kernel-context.js';
 import { PADDING_UNIT, roundUp } from './memory-plan.js';
 import { type PoolLease, prepareWasmKernel } from './prepare-wasm-kernel.js';
@@ -8,9 +9,11 @@ import { ThreadPool } from './thread-pool.js';
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
   /**
-   * Threads that run a pass: the main thread plus `threads - 1` workers (`worker_threads`),
-   * started at the first large enough `prepare` and stopped when its last kernel is disposed.
-   * @default os.availableParallelism()
+   * Threads that run a pass: the calling thread plus `threads - 1` workers (`worker_threads` in
+   * Node, Web Workers in browsers), started at the first large enough `prepare` and stopped when
+   * its last kernel is disposed. Browsers share the kernel's memory with workers only on a
+   * cross-origin isolated page: elsewhere the backend runs on one thread.
+   * @default os.availableParallelism() in Node; navigator.hardwareConcurrency on a cross-origin isolated page, else 1
    */
   readonly threads?: number;
   /** Performance knobs (results do not depend on them, except for float64 rounding of sums). */
@@ -46,7 +49,8 @@ const DEFAULT_TUNING: KernelTuning = {
  *
  * Threads take row groups from an atomic counter; the main thread computes too, so a pass blocks
  * the event loop for its duration. Problems below ~2^21 kernel operations run on the main thread
- * alone. Node only (`worker_threads`, shared WebAssembly memory with SIMD128 and atomics).
+ * alone. Needs WebAssembly SIMD128 and a shared memory with atomics: Node 20+, and browsers
+ * (Web Workers over shared memory on a cross-origin isolated page, one thread elsewhere).
  *
  * @throws {@link InvalidArgumentError} naming `options.threads` or `options.tuning.*`.
  * @example
@@ -72,11 +76,16 @@ export function createWasmBackend({
     });
   }
   const resolved = checkTuning({ ...DEFAULT_TUNING, ...tuning }, functionName);
-  const lease = createPoolLease(threads);
+  const host = hostThreads();
+  // Without shared memory between workers (a browser page that is not cross-origin isolated)
+  // every pass runs on the calling thread, whatever was asked.
+  const count = host.limit === null ? threads : 1;
+  const lease = createPoolLease(count ?? host.threads);
+  const on = `${count ?? 'all available'} thread${count === 1 ? '' : 's'}`;
   return {
     specificationVersion: 'v1',
     name: 'wasm',
-    description: `WebAssembly SIMD128 on ${threads ?? 'all available'} thread${threads === 1 ? '' : 's'}`,
+    description: `WebAssembly SIMD128 on ${on}${host.limit === null ? '' : `: ${host.limit}`}`,
     prepare: (problem) => prepareWasmKernel(problem, resolved, lease),
   };
 }
@@ -115,14 +124,11 @@ function checkTuning(tuning: KernelTuning, functionName: string): KernelTuning {
  * The backend's pool, started on demand and shared by its kernels; terminated when the last
  * kernel that uses it is disposed (so tests and scripts exit cleanly).
  */
-function createPoolLease(threads: number | undefined): PoolLease {
+function createPoolLease(threads: number): PoolLease {
   let pool: Promise<ThreadPool | undefined> | undefined;
   return {
     async acquire() {
-      pool ??= (async () => {
-        const count = threads ?? (await availableParallelism());
-        return count > 1 ? ThreadPool.start(count - 1) : undefined;
-      })();
+      pool ??= threads > 1 ? ThreadPool.start(threads - 1) : Promise.resolve(undefined);
       const started = await pool;
       started?.acquire();
       return started;
@@ -134,13 +140,4 @@ function createPoolLease(threads: number | undefined): PoolLease {
       }
     },
   };
-}
-
-/** `os.availableParallelism()` in Node; 1 where `node:os` is missing. */
-async function availableParallelism(): Promise<number> {
-  try {
-    return (await import('node:os')).availableParallelism();
-  } catch {
-    return 1;
-  }
 }

@@ -1,6 +1,6 @@
-import type { Worker } from 'node:worker_threads';
 import { InternalError } from '@sinkflow/core';
 import type { KernelExports } from './compile-kernels.js';
+import { type PoolWorkers, startPoolWorkers } from './pool-workers.js';
 import type { WasmMemory, WasmModule } from './webassembly-api.js';
 import {
   ARGUMENTS_OFFSET,
@@ -12,7 +12,6 @@ import {
   OPERATION_EXIT,
   OPERATION_RECEIVE,
   SPIN_MILLISECONDS,
-  WORKER_SOURCE,
 } from './worker-source.js';
 
 /** The kernel exports that a job may call (their index is sent to the workers). @internal */
@@ -36,16 +35,18 @@ export type Operation = (typeof OPERATIONS)[number];
  * a job is split dynamically by the kernels themselves (an atomic item counter), so the join is
  * tight and a slower thread (another process on its core) simply takes fewer items.
  *
- * Workers never return to their event loop: kernels are attached by posting the memory and module
- * and then running a "receive" job in which each worker drains its port synchronously. The main
- * thread is blocked while a job runs (the job is its own computation too); workers are `unref`ed
- * so that an undisposed kernel never keeps the process alive.
+ * Workers stay in a synchronous loop: kernels are attached by posting the memory and module and
+ * then running a "receive" job, in which a Node worker drains its port synchronously and a Web
+ * Worker returns to its event loop for the message (see `pool-workers.ts` and its browser
+ * variant). The main thread is blocked while a job runs (the job is its own computation too); a
+ * browser's main thread, where `Atomics.wait` is refused, polls instead. Node workers are
+ * `unref`ed so that an undisposed kernel never keeps the process alive.
  *
  * @internal
  */
 export class ThreadPool {
   readonly workerCount: number;
-  private readonly workers: Worker[];
+  private readonly workers: PoolWorkers;
   private readonly control: Int32Array;
   private readonly arguments: Float64Array;
   private readonly errorText: Uint8Array;
@@ -53,32 +54,28 @@ export class ThreadPool {
   private users = 0;
   private failure: string | undefined;
 
-  private constructor(workers: Worker[], control: SharedArrayBuffer) {
+  private constructor(workers: PoolWorkers, control: SharedArrayBuffer) {
     this.workers = workers;
-    this.workerCount = workers.length;
+    this.workerCount = workers.count;
     this.control = new Int32Array(control, 0, 16);
     this.arguments = new Float64Array(control, ARGUMENTS_OFFSET, MAXIMUM_ARGUMENTS);
     this.errorText = new Uint8Array(control, ERROR_TEXT_OFFSET, ERROR_TEXT_BYTES);
-    for (const worker of workers) {
-      worker.on('error', (error) => {
-        this.failure ??= String(error);
-      });
-      worker.unref();
-    }
+    workers.onError((message) => {
+      this.failure ??= message;
+    });
   }
 
-  /** Starts `workerCount` workers (they boot in the background; the first job waits for them). */
+  /**
+   * Starts `workerCount` workers (in Node they boot in the background and the first job waits for
+   * them; in browsers this resolves once every Web Worker runs its loop).
+   */
   static async start(workerCount: number): Promise<ThreadPool> {
-    const { Worker } = await import('node:worker_threads');
     const control = new SharedArrayBuffer(CONTROL_BYTES);
-    const workers = Array.from(
-      { length: workerCount },
-      (_, index) =>
-        new Worker(WORKER_SOURCE, {
-          eval: true,
-          workerData: { control, tid: index + 1, operations: [...OPERATIONS] },
-        }),
-    );
+    const workers = await startPoolWorkers({
+      count: workerCount,
+      control,
+      operations: [...OPERATIONS],
+    });
     return new ThreadPool(workers, control);
   }
 
@@ -97,8 +94,7 @@ export class ThreadPool {
   attach(module: WasmModule, memory: WasmMemory): number {
     const kernel = this.nextKernel;
     this.nextKernel += 1;
-    for (const worker of this.workers)
-      worker.postMessage({ type: 'attach', kernel, module, memory });
+    this.workers.post({ type: 'attach', kernel, module, memory });
     this.dispatch(OPERATION_RECEIVE, 0, []);
     this.join();
     this.throwIfFailed('attach');
@@ -107,7 +103,7 @@ export class ThreadPool {
 
   /** Drops a kernel's instances in every worker. */
   detach(kernel: number): void {
-    for (const worker of this.workers) worker.postMessage({ type: 'detach', kernel });
+    this.workers.post({ type: 'detach', kernel });
     this.dispatch(OPERATION_RECEIVE, 0, []);
     this.join();
   }
@@ -134,16 +130,7 @@ export class ThreadPool {
   /** Stops and terminates the workers. */
   async terminate(): Promise<void> {
     this.dispatch(OPERATION_EXIT, 0, []);
-    // Hold the event loop until the workers have exited: Node settles terminate() on the 'exit'
-    // event, which can come after the handle has closed, so with nothing else pending the loop
-    // would empty mid-await and Node exit with code 13 (see fm's OT runner).
-    for (const worker of this.workers) worker.ref();
-    const keepAlive = setInterval(() => undefined, 1000);
-    try {
-      await Promise.all(this.workers.map((worker) => worker.terminate()));
-    } finally {
-      clearInterval(keepAlive);
-    }
+    await this.workers.terminate();
   }
 
   private dispatch(operation: number, kernel: number, args: readonly number[]): void {
@@ -160,7 +147,10 @@ export class ThreadPool {
     Atomics.notify(control, CONTROL.generation);
   }
 
-  /** Waits until every worker finished the current job (poll briefly, then block). */
+  /**
+   * Waits until every worker finished the current job (poll briefly, then block; only poll where
+   * the thread may not block, a browser's main thread).
+   */
   private join(): void {
     const control = this.control;
     const deadline = performance.now() + SPIN_MILLISECONDS;
@@ -169,7 +159,7 @@ export class ThreadPool {
       const pending = Atomics.load(control, CONTROL.pending);
       if (pending === 0) return;
       spins += 1;
-      if ((spins & 63) === 0 && performance.now() > deadline)
+      if (this.workers.canWait && (spins & 63) === 0 && performance.now() > deadline)
         Atomics.wait(control, CONTROL.pending, pending);
     }
   }

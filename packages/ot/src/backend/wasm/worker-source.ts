@@ -36,68 +36,77 @@ export const CONTROL_BYTES = ERROR_TEXT_OFFSET + ERROR_TEXT_BYTES;
 export const SPIN_MILLISECONDS = 0.05;
 
 /**
- * The worker program (CommonJS, run with `new Worker(source, { eval: true })` so that bundlers
- * need no extra entry). A synchronous loop: wait for a new generation (poll, then
- * `Atomics.wait`), then either drain the message port (`receiveMessageOnPort`: attach / detach a
- * kernel, i.e. instantiate the kernels module on its shared memory) or call the requested export
- * with the job's arguments and the worker's thread index; finally decrement `pending` and wake the
- * main thread when it was the last. Errors are recorded in the control block.
+ * The body of every pool worker's program (plain JavaScript, run as a classic script: a
+ * `worker_threads` worker in Node, a Web Worker from a Blob URL in browsers, so that bundlers need
+ * no extra entry). The host part, written by each platform, defines `control` (the control
+ * SharedArrayBuffer), `tid`, `operations` and `receive()`, which handles the messages of an
+ * OPERATION_RECEIVE job and returns true when the job is done (false: it finishes later, from the
+ * host's message handler). This part defines `kernels` (id to exports), `handleMessage(message)`
+ * (attach: instantiate the kernels module on a kernel's shared memory; detach), `finishJob()` and
+ * `runJobs()`: a synchronous loop that waits for a new generation (poll, then `Atomics.wait`),
+ * calls the requested export with the job's arguments and the worker's thread index, decrements
+ * `pending` and wakes the main thread when it was the last. Errors are recorded in the control
+ * block. `runJobs()` returns on OPERATION_EXIT, and on an OPERATION_RECEIVE job that `receive()`
+ * leaves to finish later.
  *
  * @internal
  */
-export const WORKER_SOURCE = `'use strict';
-const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
-const { control, tid, operations } = workerData;
-const ctl = new Int32Array(control, 0, 16);
-const args = new Float64Array(control, ${ARGUMENTS_OFFSET}, ${MAXIMUM_ARGUMENTS});
+export const WORKER_LOOP_SOURCE = `
 const kernels = new Map();
-function drainMessages() {
-  for (let entry = receiveMessageOnPort(parentPort); entry !== undefined; entry = receiveMessageOnPort(parentPort)) {
-    const message = entry.message;
-    if (message.type === 'attach') {
-      const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory, log: Math.log } });
-      kernels.set(message.kernel, instance.exports);
-    } else if (message.type === 'detach') {
-      kernels.delete(message.kernel);
-    }
-  }
-}
 let seen = 0; // the generation when the pool was created
-for (;;) {
-  let generation = Atomics.load(ctl, ${CONTROL.generation});
-  if (generation === seen) {
-    const deadline = performance.now() + ${SPIN_MILLISECONDS};
-    let spins = 0;
-    while ((generation = Atomics.load(ctl, ${CONTROL.generation})) === seen) {
-      if ((++spins & 63) === 0 && performance.now() > deadline) {
-        Atomics.wait(ctl, ${CONTROL.generation}, seen);
-      }
-    }
+function handleMessage(message) {
+  if (message.type === 'attach') {
+    const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory, log: Math.log } });
+    kernels.set(message.kernel, instance.exports);
+  } else if (message.type === 'detach') {
+    kernels.delete(message.kernel);
   }
-  seen = generation;
-  const operation = ctl[${CONTROL.operation}];
-  if (operation === ${OPERATION_EXIT}) break;
-  try {
-    if (operation === ${OPERATION_RECEIVE}) {
-      drainMessages();
-    } else {
-      const exports = kernels.get(ctl[${CONTROL.kernel}]);
-      const count = ctl[${CONTROL.argumentCount}];
-      const list = new Array(count + 1);
-      for (let k = 0; k < count; k += 1) list[k] = args[k];
-      list[count] = tid;
-      exports[operations[operation]](...list);
-    }
-  } catch (error) {
-    Atomics.compareExchange(ctl, ${CONTROL.error}, 0, tid + 1);
-    errorText(String((error && error.stack) || error));
-  }
-  if (Atomics.sub(ctl, ${CONTROL.pending}, 1) === 1) Atomics.notify(ctl, ${CONTROL.pending});
 }
-function errorText(text) {
+function recordError(error) {
+  const ctl = new Int32Array(control, 0, 16);
+  Atomics.compareExchange(ctl, ${CONTROL.error}, 0, tid + 1);
+  const text = String((error && error.stack) || error);
   const bytes = new TextEncoder().encode(text.slice(0, ${ERROR_TEXT_BYTES / 4}));
   const target = new Uint8Array(control, ${ERROR_TEXT_OFFSET}, ${ERROR_TEXT_BYTES});
   target.fill(0);
   target.set(bytes.subarray(0, ${ERROR_TEXT_BYTES}));
+}
+function finishJob() {
+  const ctl = new Int32Array(control, 0, 16);
+  if (Atomics.sub(ctl, ${CONTROL.pending}, 1) === 1) Atomics.notify(ctl, ${CONTROL.pending});
+}
+function runJobs() {
+  const ctl = new Int32Array(control, 0, 16);
+  const args = new Float64Array(control, ${ARGUMENTS_OFFSET}, ${MAXIMUM_ARGUMENTS});
+  for (;;) {
+    let generation = Atomics.load(ctl, ${CONTROL.generation});
+    if (generation === seen) {
+      const deadline = performance.now() + ${SPIN_MILLISECONDS};
+      let spins = 0;
+      while ((generation = Atomics.load(ctl, ${CONTROL.generation})) === seen) {
+        if ((++spins & 63) === 0 && performance.now() > deadline) {
+          Atomics.wait(ctl, ${CONTROL.generation}, seen);
+        }
+      }
+    }
+    seen = generation;
+    const operation = ctl[${CONTROL.operation}];
+    if (operation === ${OPERATION_EXIT}) return;
+    try {
+      if (operation === ${OPERATION_RECEIVE}) {
+        if (!receive()) return;
+      } else {
+        const exports = kernels.get(ctl[${CONTROL.kernel}]);
+        const count = ctl[${CONTROL.argumentCount}];
+        const list = new Array(count + 1);
+        for (let k = 0; k < count; k += 1) list[k] = args[k];
+        list[count] = tid;
+        exports[operations[operation]](...list);
+      }
+    } catch (error) {
+      recordError(error);
+    }
+    finishJob();
+  }
 }
 `;
