@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
@@ -5,5 +7,7 @@ export default defineProject({
     name: 'cli',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../../tools/vitest/setup.ts'],
+    // `--backend auto` keeps its calibration in the user's cache: the tests use their own.
+    env: { XDG_CACHE_HOME: join(tmpdir(), `sinkflow-cli-test-cache-${process.pid}`) },
   },
 });

@@ -170,7 +170,9 @@ describe('solve exits 3 unless the result converged (--allow-unconverged: exit 0
         `entropy search\\s+target 0\\.2 reached: ${summary.search.solves} solves, ${summary.search.iterations} iterations in all`,
       ),
     );
-    expect(result.stdout).toMatch(/time\s+[\d.]+ s on js \(\w+\), the whole search/);
+    expect(result.stdout).toMatch(
+      /time\s+[\d.]+ s in all: [\d.]+ s choosing the backend, [\d.]+ s solving on js \(\w+\), the whole search/,
+    );
   });
 
   it('exits 3 when the searched solves did not converge', async () => {

@@ -11,6 +11,8 @@ export { jsBackendProvider, wasmBackendProvider } from './backend/builtin-provid
 export type {
   BackendCalibration,
   CalibrationShape,
+  CalibrationStore,
+  StoredCalibration,
 } from './backend/calibrate-backends.js';
 export { calibrateBackends } from './backend/calibrate-backends.js';
 export { defaultBackend, wasmBackendSupported } from './backend/default-backend.js';

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { createSinkhornProblem } from '@sinkflow/ot';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
-import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
+import { BACKEND_NAMES, backendFromFlag } from '../io/backend-flag.js';
 import { readArrayFlag, readCloudPairFlags, writeArrayFile } from '../io/cloud-files.js';
 import { fingerprintCloud, fingerprintMismatch } from '../io/cloud-fingerprint.js';
 import { writeJsonSummary } from '../io/json-summary.js';
@@ -25,6 +25,7 @@ const flags = {
   seed: 'string',
   out: 'string',
   backend: 'string',
+  recalibrate: 'boolean',
   json: 'string',
 } as const;
 
@@ -48,7 +49,9 @@ SINKFLOW_MEMORY_BUDGET) exits 2 before any work, as does an unwritable --out or 
 Options:
   --count K      number of pairs (required)
   --seed S       random seed (default 0)
-  --backend NAME ${BACKEND_NAMES.join('|')} (default auto)
+  --backend NAME ${BACKEND_NAMES.join('|')} (default auto: the calibration kept by solve, per
+                 machine and package versions, in $XDG_CACHE_HOME/sinkflow)
+  --recalibrate  calibrate --backend auto again
   --json FILE    write { count, seed, seconds, out } as JSON
 
 Example:
@@ -62,7 +65,7 @@ Example:
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out');
     const json = options.optionalString('json');
-    const backendOptions = backendOptionsFromFlag(options.choice('backend', BACKEND_NAMES, 'auto'));
+    const backendName = options.choice('backend', BACKEND_NAMES, 'auto');
     const directory = options.string('potentials');
     requireMemory({
       command: 'sample',
@@ -121,10 +124,17 @@ Example:
         message: `${directory}/f.npy or g.npy holds NaN or infinite values (a diverged solve); solve again with a larger epsilon`,
       });
     }
+    const chosen = await backendFromFlag(backendName, {
+      n: x.n,
+      m: y.n,
+      d: summary.pcaComponents ?? x.d,
+      mode: 'auto',
+      recalibrate: options.boolean('recalibrate'),
+    });
     const problem = await createSinkhornProblem({
       x,
       y,
-      ...backendOptions,
+      ...chosen.options,
       cost: summary.cost,
       pcaComponents: summary.pcaComponents ?? undefined,
     });

@@ -16,7 +16,7 @@ import {
   renameArgument,
   sinkhornSettingsFromFlags,
 } from '../cli/sinkhorn-flags.js';
-import { BACKEND_NAMES, backendOptionsFromFlag } from '../io/backend-flag.js';
+import { BACKEND_NAMES, backendFromFlag, backendOptionsFromFlag } from '../io/backend-flag.js';
 import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-files.js';
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
 import { writeJsonSummary } from '../io/json-summary.js';
@@ -47,6 +47,7 @@ const flags = {
   'max-iterations': 'string',
   'momentum-start': 'string',
   backend: 'string',
+  recalibrate: 'boolean',
   mode: 'string',
   pca: 'string',
   seed: 'string',
@@ -76,7 +77,10 @@ Options:
   --momentum-start N       Lehmann momentum from iteration N        (default ${SINKHORN_DEFAULTS.momentumStart})
   --backend NAME           ${BACKEND_NAMES.join('|')}              (default auto)
                            auto: a short calibration picks the fastest of wasm, tfjs and
-                           gpujs on this machine (the output says which and why)
+                           gpujs on this machine (the output says which and why); it is kept
+                           per machine and package versions in $XDG_CACHE_HOME/sinkflow
+                           (~/.cache/sinkflow), so later solves of that shape reuse it
+  --recalibrate            calibrate --backend auto again (replacing the kept result)
   --mode auto|dense|online keep the kernel or recompute it          (default auto; js refuses
                            a dense kernel over the memory budget: half of the RAM, or
                            SINKFLOW_MEMORY_BUDGET)
@@ -101,8 +105,9 @@ Examples:
   sinkflow solve --x x.npy --y y.npy --relative-epsilon 0.01 --cost sqeuclidean --json out.json
 `,
   async run(args, io) {
+    const started = performance.now();
     const options = parseFlags('solve', args, flags);
-    const { summary, solution, threshold } = await runSolve(options, io);
+    const { summary, solution, threshold } = await runSolve(options, io, started);
     const failure = failureOf(summary, threshold);
     const allowed = failure === undefined || options.boolean('allow-unconverged');
     const directory = options.optionalString('save-potentials');
@@ -164,6 +169,7 @@ async function savePotentials(
 async function runSolve(
   options: Flags,
   io: CommandIo,
+  started: number,
 ): Promise<{
   readonly summary: SolveSummary;
   readonly solution: SinkhornSolution;
@@ -200,10 +206,23 @@ async function runSolve(
     seed: options.integer('seed', { fallback: 0, minimum: 0 }),
   };
   const solveAtEpsilon = checkpointedSolveFromFlags(options);
+  // --backend auto is resolved here, with the calibration kept between processes (not with
+  // --nats: each worker runs the backend it is given).
+  const chosen = options.has('nats')
+    ? undefined
+    : await backendFromFlag(backendName, {
+        n: x.n,
+        m: y.n,
+        d: pca ?? x.d,
+        mode: problemOptions.mode,
+        recalibrate: options.boolean('recalibrate'),
+      });
   // Connected last, once every flag and file was checked; closed on every path below.
   const sharding = await shardingFromFlags('solve', options, backendName);
   const backendOptions =
-    sharding === undefined ? backendOptionsFromFlag(backendName) : { backend: sharding.backend };
+    sharding === undefined
+      ? (chosen?.options ?? backendOptionsFromFlag(backendName))
+      : { backend: sharding.backend };
   const problem = await createSinkhornProblem({ ...problemOptions, ...backendOptions }).catch(
     async (error: unknown) => {
       await sharding?.close();
@@ -239,7 +258,9 @@ async function runSolve(
   }
   const summary = summarizeSolve({
     solution,
-    backendReason: problem.backendChoice.reason,
+    backendReason: chosen?.reason ?? problem.backendChoice.reason,
+    totalSeconds: (performance.now() - started) / 1000,
+    backendSeconds: chosen?.seconds ?? 0,
     targetEntropy: targetEntropy ?? null,
     search,
     pcaComponents: pca ?? null,

@@ -43,6 +43,13 @@ export interface SolveSummary {
   readonly renormalizedEntropy: number | null;
   /** Wall-clock seconds of the solving: the whole search under `--target-entropy`. */
   readonly seconds: number;
+  /**
+   * Wall-clock seconds of the whole command up to its summary: reading the clouds, choosing the
+   * backend (the `--backend auto` calibration, when it runs), preparing the kernel and solving.
+   */
+  readonly totalSeconds: number;
+  /** Wall-clock seconds of the backend choice (the calibration, or reusing a kept one; 0 for a name). */
+  readonly backendSeconds: number;
   readonly backend: string;
   /** Why that backend (with the calibration times behind `--backend auto`). */
   readonly backendReason: string;
@@ -73,13 +80,15 @@ export function potentialsAreFinite(solution: Pick<SinkhornSolution, 'f' | 'g'>)
  *
  * @example
  * ```ts
- * summarizeSolve({ solution, backendReason, targetEntropy: null, search: null, pcaComponents: null,
- *   sharding: null, fingerprints });
+ * summarizeSolve({ solution, backendReason, totalSeconds: 6.2, backendSeconds: 0.1,
+ *   targetEntropy: null, search: null, pcaComponents: null, sharding: null, fingerprints });
  * ```
  */
 export function summarizeSolve({
   solution,
   backendReason,
+  totalSeconds,
+  backendSeconds,
   targetEntropy,
   search,
   pcaComponents,
@@ -88,6 +97,8 @@ export function summarizeSolve({
 }: {
   readonly solution: SinkhornSolution;
   readonly backendReason: string;
+  readonly totalSeconds: number;
+  readonly backendSeconds: number;
   readonly targetEntropy: number | null;
   readonly search: SearchReport | null;
   readonly pcaComponents: number | null;
@@ -119,6 +130,8 @@ export function summarizeSolve({
     diverged,
     ...quantities,
     seconds: search?.seconds ?? solution.seconds,
+    totalSeconds,
+    backendSeconds,
     backend: solution.backend,
     backendReason,
     mode: solution.mode,

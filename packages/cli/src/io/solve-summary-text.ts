@@ -41,7 +41,7 @@ export function formatSolveSummary(summary: SolveSummary): string {
         ]),
     [
       'time',
-      `${summary.seconds.toFixed(2)} s on ${summary.backend} (${summary.mode})${search === null ? '' : ', the whole search'}`,
+      `${summary.totalSeconds.toFixed(2)} s in all: ${summary.backendSeconds.toFixed(2)} s choosing the backend, ${summary.seconds.toFixed(2)} s solving on ${summary.backend} (${summary.mode})${search === null ? '' : ', the whole search'}`,
     ],
     ['backend', summary.backendReason],
     ...(summary.sharding === null

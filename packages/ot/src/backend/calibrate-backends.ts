@@ -22,6 +22,47 @@ export interface BackendCalibration {
   readonly unavailable?: string;
 }
 
+/**
+ * A calibration run as kept between processes (see {@link CalibrationStore}): what each
+ * candidate measured, without the backends themselves. JSON-serialisable.
+ */
+export interface StoredCalibration {
+  /** The shape the candidates were timed on. */
+  readonly shape: CalibrationShape;
+  /** Each candidate's seconds per iteration, or why it was not timed. */
+  readonly results: readonly {
+    readonly name: string;
+    readonly secondsPerIteration?: number;
+    readonly unavailable?: string;
+  }[];
+  /** When the run happened (ISO 8601). */
+  readonly measuredAt: string;
+}
+
+/**
+ * Where `backend: 'auto'` keeps its calibration runs between processes, keyed by the candidates
+ * and the calibration shape (`'wasm,tfjs,gpujs|{"n":2048,...}'`). The store decides what else a
+ * result depends on (the machine, the package versions) and where it lives: the `sinkflow`
+ * command line keeps one JSON file per machine and versions in the user's cache directory. Both
+ * methods may reject; a failed read counts as a miss and a failed write is ignored.
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, StoredCalibration>();
+ * const store: CalibrationStore = {
+ *   read: async (key) => memory.get(key),
+ *   write: async (key, value) => void memory.set(key, value),
+ * };
+ * await resolveBackend({ backend: 'auto', shape, calibrationStore: store }); // calibrates, stores
+ * ```
+ */
+export interface CalibrationStore {
+  /** The stored run for `key`, or undefined. */
+  read(key: string): Promise<StoredCalibration | undefined>;
+  /** Keeps `value` for `key`. */
+  write(key: string, value: StoredCalibration): Promise<void>;
+}
+
 /** Iterations timed per candidate after one warm-up iteration (kernel compilation, uploads). */
 const TIMED_ITERATIONS = 3;
 /** A candidate slower than this factor times the best so far is not timed further. */
@@ -32,7 +73,10 @@ const GIVE_UP_FACTOR = 8;
  * iteration (which absorbs kernel compilation and uploads), then up to three Sinkhorn iterations
  * of `logSumExp` on both sides, keeping the fastest. A provider that rejects (not installed, no
  * device) or fails is reported with its reason instead of a time; a candidate whose warm-up is
- * more than 8 times slower than the best time so far is not timed further.
+ * more than 8 times slower than the best time so far is not timed further. Once `wasm` has been
+ * timed, a gpu.js or TensorFlow.js backend that runs on the CPU (gpu.js `cpu` or `webasm` mode,
+ * tfjs on its `cpu` or `wasm` backend) is not timed at all: it cannot win (docs/performance.md
+ * measures it 5x to 100x slower than wasm) and is reported with that reason.
  *
  * The points are standard normal divided by `sqrt(d)` (so `K_ij` is of order 1) and epsilon is
  * 0.1: the time of a pass does not depend on the values.
@@ -62,6 +106,15 @@ export async function calibrateBackends(
       backend = await provider.create();
     } catch (error) {
       results.push({ name: provider.name, unavailable: describeFailure(error) });
+      continue;
+    }
+    const cpuMode = cpuFallbackOf(backend);
+    if (cpuMode !== undefined && results.some((entry) => isTimedWasm(entry))) {
+      results.push({
+        name: provider.name,
+        backend,
+        unavailable: `not timed: ${cpuMode} runs on the CPU, where wasm is faster`,
+      });
       continue;
     }
     try {
@@ -102,6 +155,23 @@ async function timeIterations(
   } finally {
     await kernel.dispose();
   }
+}
+
+/**
+ * What a gpu.js or TensorFlow.js backend runs on when that is the CPU (`'gpu.js webasm mode'`,
+ * `'tfjs on cpu'`), read from the fields those backends expose; undefined for any other backend.
+ */
+function cpuFallbackOf(backend: SinkhornBackend): string | undefined {
+  const fields = backend as { readonly mode?: unknown; readonly tfjsBackend?: unknown };
+  if (backend.name === 'gpujs' && (fields.mode === 'cpu' || fields.mode === 'webasm'))
+    return `gpu.js ${fields.mode} mode`;
+  if (backend.name === 'tfjs' && (fields.tfjsBackend === 'cpu' || fields.tfjsBackend === 'wasm'))
+    return `tfjs on ${fields.tfjsBackend}`;
+  return undefined;
+}
+
+function isTimedWasm(entry: BackendCalibration): boolean {
+  return entry.name === 'wasm' && entry.secondsPerIteration !== undefined;
 }
 
 function describeFailure(error: unknown): string {
