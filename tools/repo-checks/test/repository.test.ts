@@ -45,42 +45,59 @@ describe('citations', () => {
 });
 
 describe('package template', () => {
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
   for (const folder of packageFolders) {
     const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Record<
       string,
       unknown
     > & {
       name: string;
-      exports: Record<string, unknown>;
+      exports?: Record<string, unknown>;
+      files?: string[];
       dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
       private?: boolean;
     };
+    const isApp = folder.startsWith(join(root, 'apps'));
     it(`${manifest.name} follows the template`, () => {
       expect(manifest.type).toBe('module');
-      expect(existsSync(join(folder, 'tsup.config.ts'))).toBe(true);
       expect(existsSync(join(folder, 'README.md'))).toBe(true);
-      for (const [subpath, target] of Object.entries(manifest.exports)) {
-        if (subpath === './package.json') continue;
-        expect(
-          Object.keys(target as object)[0],
-          `${manifest.name} exports ${subpath}: types first`,
-        ).toBe('types');
-      }
       for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
         if (name.startsWith('@sinkflow/')) expect(range).toBe('workspace:*');
       }
+      // Apps are private and run from the repository: no build template.
+      if (isApp) {
+        expect(manifest.private).toBe(true);
+        return;
+      }
+      expect(existsSync(join(folder, 'tsup.config.ts'))).toBe(true);
+      for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+        if (subpath === './package.json') continue;
+        const conditions = Object.keys(target as object);
+        expect(conditions[0], `${manifest.name} exports ${subpath}: types first`).toBe('types');
+        // Node's require() of ESM and any other resolver fall back on `default` (last).
+        expect(conditions.at(-1), `${manifest.name} exports ${subpath}: default last`).toBe(
+          'default',
+        );
+      }
       for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
-        // TensorFlow.js packages must all be pinned to one exact version (docs/conventions.md, 17).
-        if (name.startsWith('@tensorflow/')) expect(range).toMatch(/^\d+\.\d+\.\d+$/);
+        // Peers are ranges, so that a user's own compatible version installs next to ours (npm
+        // refuses an exact pin with ERESOLVE); TensorFlow.js peers accept 4.21 and later 4.x.
+        expect(range, `${manifest.name} peer ${name}`).toMatch(/^\^\d+\.\d+\.\d+$/);
+        if (name.startsWith('@tensorflow/')) expect(range).toBe('^4.21.0');
       }
-      if (folder.includes(`${join(root, 'apps')}`)) expect(manifest.private).toBe(true);
-      else {
-        expect(manifest.sideEffects).toBe(false);
-        expect(manifest.files).toContain('dist');
-        expect((manifest.publishConfig as { access?: string } | undefined)?.access).toBe('public');
+      for (const [name, range] of Object.entries(manifest.devDependencies ?? {})) {
+        // The TensorFlow.js we build and test with is pinned to one exact version (docs/conventions.md, 17).
+        if (name.startsWith('@tensorflow/')) expect(range).toBe('4.22.0');
       }
+      expect(manifest.sideEffects).toBe(false);
+      expect(manifest.files).toContain('dist');
+      expect(manifest.files).toContain('LICENSE');
+      expect(readFileSync(join(folder, 'LICENSE'), 'utf8')).toBe(license);
+      expect((manifest.publishConfig as { access?: string } | undefined)?.access).toBe('public');
     });
+    if (isApp) continue;
     it(`${manifest.name}: src/index.ts holds only re-exports`, () => {
       const index = readFileSync(join(folder, 'src', 'index.ts'), 'utf8');
       const statements = index
