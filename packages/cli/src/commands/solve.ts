@@ -21,13 +21,13 @@ import { readCloudPairFlags, writeArrayFile, writeJsonFile } from '../io/cloud-f
 import { fingerprintCloud } from '../io/cloud-fingerprint.js';
 import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
-import { createProgress } from '../io/progress.js';
 import {
   checkpointedSolveFromFlags,
   SHARDING_FLAGS,
   SHARDING_HELP,
   shardingFromFlags,
 } from '../io/sharding-flags.js';
+import { sinkhornProgress } from '../io/sinkhorn-progress.js';
 import {
   potentialsAreFinite,
   type SearchReport,
@@ -229,12 +229,11 @@ async function runSolve(
       throw asFlagError(error, options);
     },
   );
-  const progress = createProgress(io, {
-    total: validated.maxIterations,
-    format: 'sinkhorn [{bar}] {value} it | error {error}',
+  const progress = sinkhornProgress(io, {
+    threshold: validated.threshold,
+    search: targetEntropy !== undefined,
   });
-  const onProgress = ({ iteration, error }: { iteration: number; error: number }) =>
-    progress.update(iteration, { error: error.toExponential(2) });
+  const { onProgress } = progress;
   let solution: SinkhornSolution;
   let search: SearchReport | null = null;
   try {
