@@ -1,10 +1,10 @@
+export { combineLogSumExp } from '@sinkflow/ot/backend';
 export type {
   Collective,
   CollectiveMember,
   CollectiveRequests,
   MemberTraffic,
 } from './collective/collective.js';
-export { combineLogSumExp } from './collective/combine-log-sum-exp.js';
 export type { InProcessCollectiveOptions } from './collective/in-process-collective.js';
 export { createInProcessCollective } from './collective/in-process-collective.js';
 export type {

@@ -13,11 +13,14 @@ export {
   checkRequestLengths,
   checkRowIndices,
 } from './backend/check-requests.js';
+export { combineLogSumExp } from './backend/combine-log-sum-exp.js';
+export { HALF_ENTRY_PRECISION } from './backend/half-precision.js';
 export type { ShiftedOffsets, ShiftOffsetsOptions } from './backend/shift-offsets.js';
 export { shiftOffsets } from './backend/shift-offsets.js';
 export type {
   ConditionalExpectationRequest,
   CouplingStatistics,
+  KeptKernelReport,
   KernelProblem,
   KernelSide,
   LogSumExpRequest,

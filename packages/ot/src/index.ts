@@ -25,6 +25,7 @@ export {
 export type { BackendChoice, ResolveBackendOptions } from './backend/resolve-backend.js';
 export { resolveBackend } from './backend/resolve-backend.js';
 export type {
+  KeptKernelReport,
   KernelMode,
   SinkhornBackend,
 } from './backend/sinkhorn-backend.js';
@@ -71,7 +72,13 @@ export { wasserstein1d } from './one-dimensional/wasserstein-1d.js';
 export type { CouplingSummary } from './problem/coupling-summary.js';
 export type { SinkhornProblem, SinkhornProblemOptions } from './problem/create-sinkhorn-problem.js';
 export { createSinkhornProblem, solveSinkhorn } from './problem/create-sinkhorn-problem.js';
-export { chooseKernelMode, defaultMemoryBudget } from './problem/memory-budget.js';
+export type { KernelModeChoice } from './problem/memory-budget.js';
+export {
+  chooseKernelMode,
+  defaultMemoryBudget,
+  HALF_BYTES_PER_ENTRY,
+  kernelModeChoice,
+} from './problem/memory-budget.js';
 export type { SampledPairs } from './sampling/sample-pairs.js';
 export type {
   SampledPartners,

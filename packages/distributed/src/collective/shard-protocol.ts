@@ -48,9 +48,15 @@ export type ShardRequestHeader =
        */
       readonly columnStart?: number | undefined;
       readonly columnCount?: number | undefined;
-      readonly mode: 'dense' | 'online';
+      readonly mode: 'dense' | 'dense16' | 'online';
     }
-  | { readonly op: 'logSumExp'; readonly side: 'rows' | 'columns'; readonly epsilon: number }
+  | {
+      readonly op: 'logSumExp';
+      readonly side: 'rows' | 'columns';
+      readonly epsilon: number;
+      /** Bypass a kept half-precision kernel (`LogSumExpRequest.exact`). @default false */
+      readonly exact?: boolean | undefined;
+    }
   | { readonly op: 'statistics'; readonly epsilon: number }
   | { readonly op: 'sampleColumns'; readonly epsilon: number; readonly seed: number }
   | { readonly op: 'conditionalExpectation'; readonly epsilon: number; readonly width: number }

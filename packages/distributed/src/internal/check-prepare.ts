@@ -36,8 +36,8 @@ export function checkPrepare(
   if (columnStart + columnCount > m) {
     fail('columnCount', `columns [${columnStart}, ${columnStart + columnCount}) exceed m = ${m}`);
   }
-  if (mode !== 'dense' && mode !== 'online')
-    fail('mode', `mode must be 'dense' or 'online' (got ${String(mode)})`);
+  if (mode !== 'dense' && mode !== 'dense16' && mode !== 'online')
+    fail('mode', `mode must be 'dense', 'dense16' or 'online' (got ${String(mode)})`);
   if (x.length !== rowCount * d) fail('x', `x has ${x.length} values, expected ${rowCount} x ${d}`);
   if (y.length !== columnCount * d)
     fail('y', `y has ${y.length} values, expected ${columnCount} x ${d}`);

@@ -1,6 +1,6 @@
 import { DisposedError, InvalidArgumentError, ProtocolError } from '@sinkflow/core';
+import { combineLogSumExp } from '@sinkflow/ot/backend';
 import type { Collective, MemberTraffic } from '../collective/collective.js';
-import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
 import type { ShardReply, ShardRequest } from '../collective/shard-protocol.js';
 import { WorkerFailedError } from '../errors/worker-failed-error.js';
 import type { CollectiveTransport } from './collective-transport.js';

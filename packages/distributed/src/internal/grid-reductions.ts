@@ -1,5 +1,5 @@
 import { ProtocolError } from '@sinkflow/core';
-import { combineLogSumExp } from '../collective/combine-log-sum-exp.js';
+import { combineLogSumExp } from '@sinkflow/ot/backend';
 import type { ShardReply } from '../collective/shard-protocol.js';
 import type { GridShard, ShardedLayout } from '../sharded/sharded-layout.js';
 

@@ -15,7 +15,8 @@ export function shardMemoryBytes(header: Extract<ShardRequestHeader, { op: 'prep
   const { m, d, rowStart, rowCount, mode } = header;
   const columnCount = header.columnCount ?? m;
   const clouds = 2 * 4 * (rowCount + columnCount) * d;
-  const kernel = mode === 'dense' ? 8 * rowCount * columnCount : 0;
+  const bytesPerEntry = mode === 'dense' ? 8 : mode === 'dense16' ? 2 : 0;
+  const kernel = bytesPerEntry * rowCount * columnCount;
   const prefix = columnCount === m ? 4 * (rowStart + rowCount) * d : 0;
   return clouds + kernel + prefix;
 }

@@ -135,7 +135,10 @@ export class ShardServer implements ShardHandler {
         const { epsilon } = header;
         const out = new Float64Array(header.side === 'rows' ? state.rowCount : state.columnCount);
         if (state.kernel === undefined) out.fill(Number.NEGATIVE_INFINITY);
-        else await state.kernel.logSumExp({ side: header.side, offsets, epsilon, out });
+        else {
+          const exact = header.exact === true;
+          await state.kernel.logSumExp({ side: header.side, offsets, epsilon, out, exact });
+        }
         return { vectors: { out } };
       }
       case 'statistics': {

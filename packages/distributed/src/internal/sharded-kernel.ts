@@ -8,6 +8,7 @@ import type {
   SampleColumnsRequest,
   StatisticsRequest,
 } from '@sinkflow/ot/backend';
+import { HALF_ENTRY_PRECISION } from '@sinkflow/ot/backend';
 
 import type { Collective } from '../collective/collective.js';
 import type {
@@ -140,14 +141,15 @@ export async function prepareShardedKernel({
 
   return {
     mode,
-    async logSumExp({ side, offsets, epsilon, out }: LogSumExpRequest) {
+    ...(mode === 'dense16' ? { entryPrecision: HALF_ENTRY_PRECISION } : {}),
+    async logSumExp({ side, offsets, epsilon, out, exact }: LogSumExpRequest) {
       live('logSumExp');
       checkLength('logSumExp', 'offsets', offsets, side === 'rows' ? m : n);
       checkLength('logSumExp', 'out', out, side === 'rows' ? n : m);
       if (side === 'rows') {
         await pass(
           shards.map((shard) => ({
-            header: { op: 'logSumExp', side, epsilon },
+            header: { op: 'logSumExp', side, epsilon, ...(exact === true ? { exact } : {}) },
             vectors: { offsets: columnsOf(offsets, shard) },
           })),
           (replies) => combineRowsPass(replies, shards, layout, epsilon, out),
@@ -155,7 +157,7 @@ export async function prepareShardedKernel({
       } else {
         await pass(
           shards.map((shard) => ({
-            header: { op: 'logSumExp', side, epsilon },
+            header: { op: 'logSumExp', side, epsilon, ...(exact === true ? { exact } : {}) },
             vectors: { offsets: rowsOf(offsets, shard) },
           })),
           (replies) => combineColumnsPass(replies, shards, layout, epsilon, out),

@@ -107,6 +107,8 @@ export function createShardedBackend({
     specificationVersion: 'v1',
     name: `sharded(${shardBackend})`,
     description: `${collective.size} ${collective.kind} workers${shape}, ${shardBackend} backend each`,
+    // The half-precision kernel is the wasm backend's: offered when every shard runs it.
+    kernelModes: shardBackend === 'wasm' ? ['dense', 'dense16', 'online'] : ['dense', 'online'],
     async prepare(problem) {
       const report = new ShardedReportBuilder(collective, grid);
       current = report;

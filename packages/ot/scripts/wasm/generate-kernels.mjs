@@ -20,6 +20,12 @@ import {
   scaleVectorFunction,
 } from './expectation-pass.mjs';
 import {
+  buildHalfFunction,
+  halfColumnsFunction,
+  halfRowsFunction,
+  halfTestFunction,
+} from './half-kernel.mjs';
+import {
   buildDenseFunction,
   logSumExpDenseFunction,
   logSumExpOnlineFunction,
@@ -63,6 +69,9 @@ export function generateKernelsWat() {
     logSumExpOnlineFunction(),
     logSumExpDenseFunction(),
     buildDenseFunction(),
+    buildHalfFunction(),
+    halfRowsFunction(),
+    halfColumnsFunction(),
     statisticsRowFunction(),
     statisticsFunction(),
     scaleVectorFunction(),
@@ -75,6 +84,7 @@ export function generateKernelsWat() {
     exp2TestFunctions(),
     uniformsTestFunction(),
     gumbelTestFunction(),
+    halfTestFunction(),
     ')',
   );
 }

@@ -1,10 +1,10 @@
 import { InvalidArgumentError, requireInteger, requirePositiveNumber } from '@sinkflow/core';
-import type { KernelProblem, KernelSide } from '../backend/sinkhorn-backend.js';
+import type { KernelMode, KernelProblem, KernelSide } from '../backend/sinkhorn-backend.js';
 
 /**
  * Checks the shapes of a {@link KernelProblem}, as every backend's `prepare` must (exported for
  * backend packages): an object with positive integer sizes `n, m, d`, float32 clouds of length
- * `n d` and `m d`, and a mode of `'dense'` or `'online'`.
+ * `n d` and `m d`, and a mode among `modes` (the backend's {@link SinkhornBackend.kernelModes}).
  *
  * @throws InvalidArgumentError naming `problem`, `problem.n`, `problem.x`, ... and the function.
  * @example
@@ -12,7 +12,11 @@ import type { KernelProblem, KernelSide } from '../backend/sinkhorn-backend.js';
  * checkKernelProblem('createMyBackend.prepare', { x, y, n: 3, m: 2, d: 2, mode: 'online' });
  * ```
  */
-export function checkKernelProblem(functionName: string, problem: KernelProblem): void {
+export function checkKernelProblem(
+  functionName: string,
+  problem: KernelProblem,
+  modes: readonly KernelMode[] = ['dense', 'online'],
+): void {
   if (problem === null || typeof problem !== 'object') {
     throw new InvalidArgumentError({
       functionName,
@@ -41,11 +45,11 @@ export function checkKernelProblem(functionName: string, problem: KernelProblem)
       value: y,
     });
   }
-  if (mode !== 'dense' && mode !== 'online') {
+  if (!modes.includes(mode)) {
     throw new InvalidArgumentError({
       functionName,
       argumentName: 'problem.mode',
-      message: "must be 'dense' or 'online'",
+      message: `must be one of ${modes.map((name) => `'${name}'`).join(', ')} for this backend`,
       value: mode,
     });
   }

@@ -44,6 +44,16 @@ export interface SinkhornBackend {
    */
   readonly denseBytesPerEntry?: number;
   /**
+   * The modes `prepare` accepts. Optional (added in v1 without breaking it).
+   * @default ['dense', 'online']
+   */
+  readonly kernelModes?: readonly KernelMode[];
+  /**
+   * The most entries n m a `dense` (float32) kernel can keep, when the backend has a hard limit
+   * (wasm32: 4 GiB of memory); `auto` does not pick `dense` beyond it. Optional. @default Infinity
+   */
+  readonly maxDenseEntries?: number;
+  /**
    * Copies or uploads the two clouds (to shared memory, to a GPU) and, in `dense` mode, computes
    * and keeps `K` (and its transpose) once. The returned kernel owns those resources until
    * {@link PreparedKernel.dispose}.
@@ -67,8 +77,13 @@ export interface KernelProblem {
   readonly mode: KernelMode;
 }
 
-/** How the kernel matrix is handled: kept in memory (`dense`) or recomputed (`online`). */
-export type KernelMode = 'dense' | 'online';
+/**
+ * How the kernel matrix is handled: kept in memory in float32 (`dense`, K and K^T), kept once in
+ * half precision as the anchored scaling kernel of stabilised Sinkhorn (`dense16`, 2 bytes an
+ * entry, passes are matrix-vector products; only backends that list it in
+ * {@link SinkhornBackend.kernelModes}), or recomputed on every pass (`online`).
+ */
+export type KernelMode = 'dense' | 'dense16' | 'online';
 
 /** Which side a pass reduces over: `rows` gives one value per row i (a sum over j). */
 export type KernelSide = 'rows' | 'columns';
@@ -77,6 +92,17 @@ export type KernelSide = 'rows' | 'columns';
 export interface PreparedKernel {
   /** The mode this kernel was prepared in. */
   readonly mode: KernelMode;
+  /**
+   * Relative error of one kept kernel entry when it is coarser than float32 (`2^-11` for
+   * `dense16`); absent otherwise. The solver asks for `exact` passes when its threshold is below
+   * twice this value, and always for the passes that decide convergence.
+   */
+  readonly entryPrecision?: number;
+  /**
+   * For a kept kernel that is rebuilt on the fly (`dense16`): how often it was built, and how
+   * many soft-max passes it answered against those the online kernel answered. Optional.
+   */
+  keptKernelReport?(): KeptKernelReport;
   /**
    * The soft-max pass:
    *
@@ -120,6 +146,16 @@ export interface PreparedKernel {
   dispose(): Promise<void>;
 }
 
+/** See {@link PreparedKernel.keptKernelReport}. */
+export interface KeptKernelReport {
+  /** Matrices built (the first included): each costs about two online passes. */
+  readonly builds: number;
+  /** Soft-max passes read from the kept matrix (matrix-vector products). */
+  readonly keptPasses: number;
+  /** Soft-max passes run online: stale anchor, new epsilon, or `exact: true`. */
+  readonly exactPasses: number;
+}
+
 /** Arguments of {@link PreparedKernel.logSumExp}. */
 export interface LogSumExpRequest {
   readonly side: KernelSide;
@@ -129,6 +165,11 @@ export interface LogSumExpRequest {
   readonly epsilon: number;
   /** Output, length n for side 'rows', m for side 'columns'. */
   readonly out: Float64Array;
+  /**
+   * Evaluate from the clouds, bypassing a kept copy coarser than float32 (only `dense16`
+   * distinguishes). @default false
+   */
+  readonly exact?: boolean;
 }
 
 /** Arguments of {@link PreparedKernel.statistics}. */

@@ -7,7 +7,7 @@ import {
 import type { SinkhornBackendProvider } from '../backend/backend-provider.js';
 import { defaultBackend } from '../backend/default-backend.js';
 import { type BackendChoice, resolveBackend } from '../backend/resolve-backend.js';
-import type { KernelMode, SinkhornBackend } from '../backend/sinkhorn-backend.js';
+import type { KeptKernelReport, KernelMode, SinkhornBackend } from '../backend/sinkhorn-backend.js';
 import {
   createGeometry,
   type Geometry,
@@ -28,7 +28,7 @@ import {
 } from '../solver/solve-for-entropy.js';
 import { solvePrepared } from '../solver/solve-prepared.js';
 import { type CouplingSummary, summarizeCoupling } from './coupling-summary.js';
-import { chooseKernelMode, defaultMemoryBudget } from './memory-budget.js';
+import { defaultMemoryBudget, type KernelModeChoice, kernelModeChoice } from './memory-budget.js';
 import { type PreparedProblem, reducePotentials } from './prepared-problem.js';
 
 /** Options of {@link createSinkhornProblem}: the geometry, and where and how the kernel runs. */
@@ -49,7 +49,11 @@ export interface SinkhornProblemOptions extends Omit<GeometryOptions, 'functionN
    * backend packages
    */
   readonly backendProviders?: readonly SinkhornBackendProvider[];
-  /** `dense` keeps the kernel, `online` recomputes it; `auto` picks by memory budget. @default 'auto' */
+  /**
+   * `dense` keeps K and K^T in float32, `dense16` one half-precision anchored kernel (backends
+   * that offer it: wasm), `online` recomputes K; `auto` picks by memory budget (see
+   * {@link kernelModeChoice}; the reason is `modeReason`). @default 'auto'
+   */
   readonly mode?: KernelMode | 'auto';
   /** Bytes the kept kernel may use in `auto` mode. @default a quarter of the RAM */
   readonly memoryBudgetBytes?: number;
@@ -67,6 +71,10 @@ export interface SinkhornProblem {
   /** The backend, and why it was chosen (with the calibration run behind `backend: 'auto'`). */
   readonly backendChoice: BackendChoice;
   readonly mode: KernelMode;
+  /** Why this mode: what `auto` weighed (memory needed against the budget), or that it was asked. */
+  readonly modeReason: string;
+  /** `dense16`: builds of the kept matrix and passes read from it so far (undefined otherwise). */
+  keptKernelReport(): KeptKernelReport | undefined;
   /** Log-domain Sinkhorn (see {@link SinkhornSolveOptions}). */
   solve(options?: SinkhornSolveOptions): Promise<SinkhornSolution>;
   /** The relative epsilon that reaches a renormalized entropy (see {@link SolveForEntropyOptions}). */
@@ -128,7 +136,10 @@ export async function createSinkhornProblem(
     memoryBudgetBytes,
     ...geometryOptions
   } = options;
-  requireOneOf(mode, ['auto', 'dense', 'online'], { functionName, argumentName: 'mode' });
+  requireOneOf(mode, ['auto', 'dense', 'dense16', 'online'], {
+    functionName,
+    argumentName: 'mode',
+  });
   if (
     typeof backendOption !== 'string' &&
     backendOption !== undefined &&
@@ -147,26 +158,37 @@ export async function createSinkhornProblem(
   const geometry = createGeometry(x, y, geometryOptions, functionName);
   const budget = memoryBudgetBytes ?? (await defaultMemoryBudget());
   requirePositiveNumber(budget, { functionName, argumentName: 'memoryBudgetBytes' });
-  const modeFor = (bytesPerEntry: number | undefined): KernelMode =>
+  const choiceFor = (backend: SinkhornBackend | undefined): KernelModeChoice =>
     mode === 'auto'
-      ? chooseKernelMode({
+      ? kernelModeChoice({
           n: geometry.n,
           m: geometry.m,
           memoryBudgetBytes: budget,
-          bytesPerEntry,
+          bytesPerEntry: backend?.denseBytesPerEntry,
           d: geometry.d,
+          modes: backend?.kernelModes,
+          maxDenseEntries: backend?.maxDenseEntries,
         })
-      : mode;
+      : { mode, reason: `mode '${mode}' was asked for` };
   const backendChoice: BackendChoice =
     backendOption === undefined
       ? defaultBackendChoice()
       : await resolveBackend({
           backend: backendOption,
           providers: backendProviders,
-          shape: { n: geometry.n, m: geometry.m, d: geometry.d, mode: modeFor(undefined) },
+          shape: { n: geometry.n, m: geometry.m, d: geometry.d, mode: choiceFor(undefined).mode },
         });
   const backend = backendChoice.backend;
-  const kernelMode = modeFor(backend.denseBytesPerEntry);
+  const modeChoice = choiceFor(backend);
+  const kernelMode = modeChoice.mode;
+  if (!(backend.kernelModes ?? ['dense', 'online']).includes(kernelMode)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'mode',
+      message: `backend '${backend.name}' offers the modes ${(backend.kernelModes ?? ['dense', 'online']).join(', ')}`,
+      value: kernelMode,
+    });
+  }
   const kernel = await backend.prepare({
     x: geometry.x,
     y: geometry.y,
@@ -187,6 +209,8 @@ export async function createSinkhornProblem(
     backend: backend.name,
     backendChoice,
     mode: kernelMode,
+    modeReason: modeChoice.reason,
+    keptKernelReport: () => kernel.keptKernelReport?.(),
     solve: (solveOptions = {}) => solvePrepared(prepared, solveOptions, 'SinkhornProblem.solve'),
     solveForEntropy: (entropyOptions) =>
       solveForEntropyPrepared(prepared, entropyOptions, 'SinkhornProblem.solveForEntropy'),

@@ -35,6 +35,11 @@ export interface SinkhornLoopInput {
   readonly maxIterations: number;
   readonly innerIterations: number;
   readonly momentumStart: number;
+  /**
+   * Ask the kernel for exact passes (bypassing a kept copy coarser than float32, see
+   * `PreparedKernel.entryPrecision`). @default false
+   */
+  readonly exact?: boolean | undefined;
   /** No error check (hence no stop) before this iteration. @default 0 */
   readonly minimumIterations?: number | undefined;
   readonly onProgress?: ((progress: SinkhornProgress) => void) | undefined;
@@ -89,8 +94,9 @@ export async function runSinkhornLoop(input: SinkhornLoopInput): Promise<Sinkhor
   const fUpdate = new Float64Array(f.length);
   const errors: number[] = [];
   const momentum = new MomentumController({ start: momentumStart, innerIterations });
+  const exact = input.exact === true;
   const columnUpdate = async (epsilon: number) => {
-    await kernel.logSumExp({ side: 'columns', offsets: f, epsilon, out: gUpdate });
+    await kernel.logSumExp({ side: 'columns', offsets: f, epsilon, out: gUpdate, exact });
     for (let j = 0; j < g.length; j += 1)
       gUpdate[j] = epsilon * (logB[j] as number) - (gUpdate[j] as number);
   };
@@ -132,7 +138,7 @@ export async function runSinkhornLoop(input: SinkhornLoopInput): Promise<Sinkhor
     }
     relax(g, gUpdate, momentum.current);
 
-    await kernel.logSumExp({ side: 'rows', offsets: g, epsilon, out: fUpdate });
+    await kernel.logSumExp({ side: 'rows', offsets: g, epsilon, out: fUpdate, exact });
     for (let i = 0; i < f.length; i += 1)
       fUpdate[i] = epsilon * (logA[i] as number) - (fUpdate[i] as number);
     relax(f, fUpdate, momentum.current);

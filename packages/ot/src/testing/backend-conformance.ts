@@ -45,25 +45,26 @@ export function backendConformanceCases(): readonly ConformanceCase[] {
     { n: 40, m: 33, d: 16 },
     { n: 129, m: 67, d: 5 },
   ];
-  for (const mode of ['online', 'dense'] as const) {
+  for (const mode of ['online', 'dense', 'dense16'] as const) {
     for (const shape of shapes) {
       const label = `${mode} n=${shape.n} m=${shape.m} d=${shape.d}`;
+      // A backend without `dense16` must refuse it with an error naming `problem.mode`.
+      const ifOffered =
+        (check: (backend: SinkhornBackend, shape: Shape) => Promise<void>) =>
+        (backend: SinkhornBackend) =>
+          mode === 'dense16' && !(backend.kernelModes ?? []).includes('dense16')
+            ? checkRefusesMode(backend, { ...shape, mode })
+            : check(backend, { ...shape, mode });
       cases.push(
         {
           name: `logSumExp rows and columns (${label})`,
-          run: (backend) => checkLogSumExp(backend, { ...shape, mode }),
+          run: ifOffered(mode === 'dense16' ? checkKeptHalfKernel : checkLogSumExp),
         },
-        {
-          name: `statistics (${label})`,
-          run: (backend) => checkStatistics(backend, { ...shape, mode }),
-        },
-        {
-          name: `sampleColumns (${label})`,
-          run: (backend) => checkSampling(backend, { ...shape, mode }),
-        },
+        { name: `statistics (${label})`, run: ifOffered(checkStatistics) },
+        { name: `sampleColumns (${label})`, run: ifOffered(checkSampling) },
         {
           name: `conditionalExpectation (${label})`,
-          run: (backend) => checkConditionalExpectation(backend, { ...shape, mode }),
+          run: ifOffered(checkConditionalExpectation),
         },
       );
     }
@@ -141,6 +142,64 @@ async function withKernel(
   } finally {
     await kernel.dispose();
   }
+}
+
+/** `prepare` of a mode the backend does not offer throws an error that names `problem.mode`. */
+async function checkRefusesMode(backend: SinkhornBackend, shape: Shape): Promise<void> {
+  const { problem } = randomProblem(shape, 11);
+  let refused = false;
+  try {
+    const kernel = await backend.prepare(problem);
+    await kernel.dispose();
+  } catch (error) {
+    refused = (error as { argumentName?: unknown }).argumentName === 'problem.mode';
+  }
+  if (!refused) {
+    throw new CheckFailedError({
+      check: 'backend conformance',
+      message: `${backend.name} accepted mode '${shape.mode}', which it does not list in kernelModes`,
+    });
+  }
+}
+
+/**
+ * `dense16`: a sequence of passes as in a solve (the first ones build the kept half-precision
+ * kernel, the later ones read it; offsets drift by a fraction of eps), each within the rounding
+ * of one half entry, eps ln(1 + 2^-11) <= eps 2^-10, of the reference; `exact: true` within the
+ * float32 tolerance of the other modes, and `entryPrecision` reported.
+ */
+async function checkKeptHalfKernel(backend: SinkhornBackend, shape: Shape): Promise<void> {
+  const { n, m } = shape;
+  const { problem, kernel } = randomProblem(shape, 11);
+  const tolerance = {
+    absolute: LSE_TOLERANCE.absolute + EPSILON * 2 ** -10,
+    relative: LSE_TOLERANCE.relative,
+  };
+  await withKernel(backend, problem, async (prepared) => {
+    if (!(typeof prepared.entryPrecision === 'number' && prepared.entryPrecision > 2 ** -24)) {
+      throw new CheckFailedError({
+        check: 'backend conformance',
+        message: `${backend.name} dense16 kernel reports entryPrecision ${prepared.entryPrecision}`,
+      });
+    }
+    for (let step = 0; step < 4; step += 1) {
+      for (const side of ['rows', 'columns'] as const) {
+        const length = side === 'rows' ? m : n;
+        const offsets = randomVector(length, 12 + (side === 'rows' ? 0 : 1), 0.3).map(
+          (value, k) => value + 0.2 * EPSILON * Math.sin(step + k),
+        );
+        const expected = expectedLogSumExps({ kernel, n, m, side, offsets, epsilon: EPSILON });
+        for (const exact of [false, true]) {
+          const out = new Float64Array(side === 'rows' ? n : m);
+          await prepared.logSumExp({ side, offsets, epsilon: EPSILON, out, exact });
+          assertClose(out, expected, {
+            tolerance: exact ? LSE_TOLERANCE : tolerance,
+            label: `${backend.name} dense16 logSumExp ${side} step ${step}${exact ? ' exact' : ''}`,
+          });
+        }
+      }
+    }
+  });
 }
 
 async function checkLogSumExp(backend: SinkhornBackend, shape: Shape): Promise<void> {

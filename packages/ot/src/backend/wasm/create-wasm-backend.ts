@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import type { SinkhornBackend } from '../sinkhorn-backend.js';
 import { hostThreads } from './host-threads.js';
 import type { KernelTuning } from './kernel-context.js';
-import { PADDING_UNIT, roundUp } from './memory-plan.js';
+import { MAXIMUM_PAGES, PADDING_UNIT, PAGE_BYTES, roundUp } from './memory-plan.js';
 import { type PoolLease, prepareWasmKernel } from './prepare-wasm-kernel.js';
 import { ThreadPool } from './thread-pool.js';
 
@@ -86,6 +86,9 @@ export function createWasmBackend({
     specificationVersion: 'v1',
     name: 'wasm',
     description: `WebAssembly SIMD128 on ${on}${host.limit === null ? '' : `: ${host.limit}`}`,
+    kernelModes: ['dense', 'dense16', 'online'],
+    // K and K^T (8 bytes an entry) in one wasm32 memory, with room for the clouds.
+    maxDenseEntries: Math.floor((0.9 * MAXIMUM_PAGES * PAGE_BYTES) / 8),
     prepare: (problem) => prepareWasmKernel(problem, resolved, lease),
   };
 }

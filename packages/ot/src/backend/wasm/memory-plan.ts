@@ -33,6 +33,8 @@ export interface MemoryPlan {
   /** Dense mode: K (nPad x mPad) and K^T (mPad x nPad), float32; 0 in online mode. */
   readonly kernel: number;
   readonly kernelTransposed: number;
+  /** Dense16 mode: the anchored kernel in half precision (nPad x mPad, 2 bytes); 0 otherwise. */
+  readonly half: number;
   /** Offsets h' (float64), their float32 rounding, and per-row outputs (shift, sum), length max(nPad, mPad). */
   readonly offsets: number;
   readonly offsets32: number;
@@ -56,7 +58,8 @@ export const roundUp = (value: number, unit: number): number => Math.ceil(value 
 
 /**
  * Lays out one prepared problem: every region 64-byte aligned (cache lines), float32 clouds in
- * both layouts, the dense kernel and its transpose when `mode` is `dense`, the float64 vectors of
+ * both layouts, the dense kernel and its transpose when `mode` is `dense` (the half-precision
+ * anchored kernel, one matrix, in `dense16`), the float64 vectors of
  * the passes and one scratch area per thread.
  *
  * @throws {@link InvalidArgumentError} naming `problem.mode` (dense) or `problem` (online) when
@@ -98,6 +101,7 @@ export function planMemory({
   const yPanels = take(4 * mPad * d);
   const kernel = mode === 'dense' ? take(4 * nPad * mPad) : 0;
   const kernelTransposed = mode === 'dense' ? take(4 * nPad * mPad) : 0;
+  const half = mode === 'dense16' ? take(2 * nPad * mPad) : 0;
   const offsets = take(8 * longest);
   const offsets32 = take(4 * longest);
   const outShift = take(8 * longest);
@@ -115,8 +119,8 @@ export function planMemory({
     const gib = (dynamic / 2 ** 30).toFixed(1);
     throw new InvalidArgumentError({
       functionName: 'createWasmBackend.prepare',
-      argumentName: mode === 'dense' ? 'problem.mode' : 'problem',
-      message: `needs ${gib} GiB of WebAssembly memory, more than the 4 GiB of wasm32${mode === 'dense' ? "; use mode 'online'" : ''}`,
+      argumentName: mode === 'online' ? 'problem' : 'problem.mode',
+      message: `needs ${gib} GiB of WebAssembly memory, more than the 4 GiB of wasm32${mode === 'online' ? '' : "; use mode 'online'"}`,
       value: mode,
     });
   }
@@ -135,6 +139,7 @@ export function planMemory({
     yPanels,
     kernel,
     kernelTransposed,
+    half,
     offsets,
     offsets32,
     outShift,

@@ -2,9 +2,10 @@ import { InvalidArgumentError } from '@sinkflow/core';
 
 /**
  * Combines partial log-sum-exps exactly, in the order of `parts` (rank order), so the result
- * never depends on which worker answered first.
+ * never depends on which worker (or row chunk) answered first. Used by the sharded backend of
+ * `@sinkflow/distributed` and by the wasm backend's row chunks.
  *
- * A worker that owns rows `I_p` returns, for every column j, its partial
+ * A worker (or chunk) that owns rows `I_p` returns, for every column j, its partial
  * `l_pj = eps log sum_{i in I_p} exp(z_ij / eps)`, which encodes the pair
  * (max `M_pj`, sum of exp `S_pj`) as `l_pj = M_pj + eps log S_pj`. The pairs combine as
  *

@@ -1,0 +1,316 @@
+import { checkEpsilon, checkRequestLengths } from '../check-requests.js';
+import type { KernelProblem, LogSumExpRequest } from '../sinkhorn-backend.js';
+import type { KernelContext } from './kernel-context.js';
+import { runLogSumExp } from './log-sum-exp-pass.js';
+import { tileIndex, writeShiftedOffsets } from './pass-inputs.js';
+
+/** Stored values are 2^14 times the anchored kernel (see scripts/wasm/half-kernel.mjs). */
+const STORAGE_EXPONENT = 14;
+/** Decoded halves are 2^-112 Q; the weights carry 2^(112 - 14) back. */
+const WEIGHT_SCALE = 2 ** (112 - STORAGE_EXPONENT);
+/**
+ * Each anchored entry below 2^-28 (where halves turn subnormal once the 2^14 scale is undone) is
+ * off by at most 2^-39, so a sum S of entries times weights (each <= 1, total W) is off by at most
+ * W 2^-39 beyond the 2^-11 rounding of normal halves: its relative error bound is
+ * e = 2^-11 + W 2^-39 / S.
+ */
+const SUBNORMAL_ERROR = 2 ** -39;
+/** The anchor is stale when one sum's bound e exceeds this (6 %)... */
+const LARGEST_ERROR = 2 ** -4;
+/**
+ * ...or when the mean of the subnormal part W 2^-39 / S over the outputs exceeds this: the next
+ * potentials then move the L1 marginal error (a weighted mean of such relative errors) by at most
+ * about 2^-12 beyond the rounding of the normal halves.
+ */
+const MEAN_ERROR = 2 ** -12;
+
+/**
+ * Where the anchored kernel stands: the epsilon it was built for, the column anchor
+ * beta'_j (float64, its maximum subtracted and clamped as the kernels want) and the row shifts
+ * Ms_i (integers, float64), so that
+ *
+ *   exp(K_ij / eps) = Ktilde_ij 2^(Ms_i) exp(-beta'_j / eps),   Q_ij = half(2^14 Ktilde_ij).
+ *
+ * @internal
+ */
+export class HalfKernelAnchor {
+  epsilon = Number.NaN;
+  columnAnchor: Float64Array = new Float64Array(0);
+  rowShifts: Float64Array = new Float64Array(0);
+  /** Matrices built (the first one included). */
+  builds = 0;
+  /** Passes answered from the kept matrix. */
+  keptPasses = 0;
+  /** Passes answered by the online kernel (stale anchor, new epsilon, or `exact`). */
+  exactPasses = 0;
+
+  get anchored(): boolean {
+    return this.columnAnchor.length > 0;
+  }
+}
+
+/**
+ * The soft-max pass on the kept half-precision anchored kernel (`dense16` mode) [schmitzer2019]:
+ *
+ *   rows:    eps LSE_j((h_j + K_ij)/eps) = eps (Ms_i ln 2 + D + ln T_i),
+ *            T_i = sum_j Ktilde_ij w_j,  w_j = exp((h_j - beta'_j)/eps - D),  D = max_j (h_j - beta'_j)/eps;
+ *   columns: eps LSE_i((h_i + K_ij)/eps) = -beta'_j + eps (D' + ln U_j),
+ *            U_j = sum_i Ktilde_ij u_i,  u_i = exp(h_i/eps + Ms_i ln 2 - D'),
+ *
+ * one matrix-vector product each way on the same stored matrix (no exponential per entry). Every
+ * result is checked: a sum below N 2^-28 means that the anchor no longer resolves it (see
+ * `STALE_FACTOR`), and a new epsilon needs a new anchor. Then the pass is answered by the exact
+ * online kernel and the matrix is rebuilt around the new offsets (absorption [schmitzer2019]):
+ * from a rows pass, beta' = h' and Ms_i its row shifts (every row's largest entry about 1); from
+ * a columns pass with output l_j, beta = -l and Ms_i = -round(s (h_i + max beta)) (every column
+ * sums to 1). Offsets with -inf entries (zero weights) never become an anchor: such passes run
+ * online. `request.exact` asks for the online kernel explicitly.
+ *
+ * @example
+ * ```ts
+ * runHalfLogSumExp(context, problem, anchor, { side: 'rows', offsets: g, epsilon: 0.05, out: f });
+ * ```
+ * @internal
+ */
+export function runHalfLogSumExp(
+  context: KernelContext,
+  problem: KernelProblem,
+  anchor: HalfKernelAnchor,
+  request: LogSumExpRequest,
+): void {
+  const functionName = 'createWasmBackend.logSumExp';
+  const { side, offsets, out } = request;
+  checkRequestLengths(functionName, problem, side, offsets.length, out.length);
+  const epsilon = checkEpsilon(functionName, request.epsilon);
+  const exactOnly =
+    request.exact === true ||
+    context.clouds.badRows.length > 0 ||
+    context.clouds.badColumns.length > 0;
+  if (!exactOnly && anchor.anchored && anchor.epsilon === epsilon) {
+    const fresh =
+      side === 'rows'
+        ? storedRows(context, anchor, offsets, epsilon, out)
+        : storedColumns(context, anchor, offsets, epsilon, out);
+    if (fresh) return;
+  }
+  anchor.exactPasses += 1;
+  // The exact answer (online kernel), then a new anchor around these offsets.
+  runLogSumExp(context, problem, request);
+  if (exactOnly || !offsets.every(Number.isFinite) || !out.every(Number.isFinite)) return;
+  if (side === 'rows') anchorFromRows(context, anchor, epsilon);
+  else anchorFromColumns(context, anchor, offsets, out, epsilon, functionName);
+}
+
+/** Rows pass on the kept matrix; false (nothing written) when the anchor is stale. */
+function storedRows(
+  context: KernelContext,
+  anchor: HalfKernelAnchor,
+  offsets: Float64Array,
+  epsilon: number,
+  out: Float64Array,
+): boolean {
+  const { plan, tuning } = context;
+  const top = weightShift(offsets, anchor.columnAnchor, epsilon);
+  if (top === undefined) return false;
+  if (top === Number.NEGATIVE_INFINITY) {
+    out.fill(Number.NEGATIVE_INFINITY);
+    return true;
+  }
+  const weights = new Float32Array(context.buffer, plan.offsets32, plan.mPad);
+  weights.fill(0);
+  let totalWeight = 0;
+  for (let j = 0; j < plan.m; j += 1) {
+    const weight = Math.exp(
+      ((offsets[j] as number) - (anchor.columnAnchor[j] as number)) / epsilon - top,
+    );
+    totalWeight += weight;
+    weights[j] = weight * WEIGHT_SCALE;
+  }
+  context.run(
+    'half_rows',
+    [
+      plan.half,
+      2 * plan.mPad,
+      plan.nPad,
+      plan.mPad,
+      plan.offsets32,
+      plan.outSum,
+      plan.counter,
+      tuning.rowGroup,
+      tuning.columnBlock,
+    ],
+    plan.nPad * plan.mPad * 2,
+  );
+  const sums = new Float64Array(context.buffer, plan.outSum, plan.n);
+  if (isStale(sums, totalWeight)) return false;
+  for (let i = 0; i < plan.n; i += 1) {
+    out[i] =
+      epsilon * ((anchor.rowShifts[i] as number) * Math.LN2 + top + Math.log(sums[i] as number));
+  }
+  anchor.keptPasses += 1;
+  return true;
+}
+
+/** Columns pass on the kept matrix; false (nothing written) when the anchor is stale. */
+function storedColumns(
+  context: KernelContext,
+  anchor: HalfKernelAnchor,
+  offsets: Float64Array,
+  epsilon: number,
+  out: Float64Array,
+): boolean {
+  const { plan, tuning } = context;
+  const logWeights = new Float64Array(plan.n);
+  let top = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < plan.n; i += 1) {
+    const value = (offsets[i] as number) / epsilon + (anchor.rowShifts[i] as number) * Math.LN2;
+    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return false;
+    logWeights[i] = value;
+    if (value > top) top = value;
+  }
+  if (top === Number.NEGATIVE_INFINITY) {
+    out.fill(Number.NEGATIVE_INFINITY);
+    return true;
+  }
+  const weights = new Float32Array(context.buffer, plan.offsets32, plan.nPad);
+  weights.fill(0);
+  let totalWeight = 0;
+  for (let i = 0; i < plan.n; i += 1) {
+    const weight = Math.exp((logWeights[i] as number) - top);
+    totalWeight += weight;
+    weights[i] = weight * WEIGHT_SCALE;
+  }
+  const threads = context.threads;
+  new Float64Array(context.buffer, plan.columnSums, threads * plan.mPad).fill(0);
+  context.run(
+    'half_columns',
+    [
+      plan.half,
+      2 * plan.mPad,
+      plan.nPad,
+      plan.mPad,
+      plan.offsets32,
+      plan.columnSums,
+      plan.counter,
+      tuning.rowGroup,
+      tuning.columnBlock,
+    ],
+    plan.nPad * plan.mPad * 2,
+  );
+  const sums = new Float64Array(plan.m);
+  for (let t = 0; t < threads; t += 1) {
+    const partial = new Float64Array(context.buffer, plan.columnSums + 8 * t * plan.mPad, plan.m);
+    for (let j = 0; j < plan.m; j += 1) sums[j] = (sums[j] as number) + (partial[j] as number);
+  }
+  if (isStale(sums, totalWeight)) return false;
+  for (let j = 0; j < plan.m; j += 1) {
+    out[j] = -(anchor.columnAnchor[j] as number) + epsilon * (top + Math.log(sums[j] as number));
+  }
+  anchor.keptPasses += 1;
+  return true;
+}
+
+/**
+ * D = max_j (h_j - beta'_j) / eps over the columns; -inf when every h_j is -inf; undefined when
+ * an offset is NaN or +inf (the exact pass then answers, with the reference's NaN rules).
+ */
+function weightShift(
+  offsets: Float64Array,
+  columnAnchor: Float64Array,
+  epsilon: number,
+): number | undefined {
+  let top = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < columnAnchor.length; j += 1) {
+    const value = ((offsets[j] as number) - (columnAnchor[j] as number)) / epsilon;
+    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return undefined;
+    if (value > top) top = value;
+  }
+  return top;
+}
+
+/**
+ * New anchor after an exact rows pass: its shifted offsets h' (plan.offsets, float64) become
+ * beta' and its per-row shifts Ms_i (plan.outShift) the row shifts.
+ */
+function anchorFromRows(context: KernelContext, anchor: HalfKernelAnchor, epsilon: number): void {
+  const { plan } = context;
+  // runLogSumExp left h' = h - max h (clamped) in plan.offsets and Ms_i in plan.outShift: the
+  // build uses exactly these, so beta' = h' (max h reappears in D of the next passes, exactly).
+  anchor.columnAnchor = new Float64Array(context.buffer, plan.offsets, plan.m).slice();
+  buildHalf(context, epsilon);
+  anchor.rowShifts = new Float64Array(context.buffer, plan.outShift, plan.n).slice();
+  anchor.epsilon = epsilon;
+  anchor.builds += 1;
+}
+
+/**
+ * New anchor after an exact columns pass with output l: beta = -l (every column of the anchored
+ * kernel then sums to 1) and Ms_i = -round(s (h_i + max beta)).
+ */
+function anchorFromColumns(
+  context: KernelContext,
+  anchor: HalfKernelAnchor,
+  rowOffsets: Float64Array,
+  columnOutput: Float64Array,
+  epsilon: number,
+  functionName: string,
+): void {
+  const { plan } = context;
+  const beta = columnOutput.map((value) => -value);
+  const shifted = writeShiftedOffsets(context, beta, plan.mPad, epsilon, functionName);
+  if (shifted.kind !== 'finite') return;
+  const scale = Math.LOG2E / epsilon;
+  const shifts = new Float64Array(context.buffer, plan.outShift, plan.nPad);
+  // Padded rows: zero points; any shift keeps their entries below 2^0.5 once >= max beta' s.
+  shifts.fill(0);
+  for (let i = 0; i < plan.n; i += 1)
+    shifts[i] = -Math.round(scale * ((rowOffsets[i] as number) + shifted.top));
+  // The build reads beta' = beta - max beta (clamped) from plan.offsets: that is the anchor.
+  anchor.columnAnchor = new Float64Array(context.buffer, plan.offsets, plan.m).slice();
+  buildHalf(context, epsilon);
+  anchor.rowShifts = shifts.slice(0, plan.n);
+  anchor.epsilon = epsilon;
+  anchor.builds += 1;
+}
+
+/** Q = half(2^14 2^((h'_j + K_ij) s - Ms_i)) from plan.offsets (h') and plan.outShift (Ms). */
+function buildHalf(context: KernelContext, epsilon: number): void {
+  const { plan, tuning } = context;
+  context.run(
+    'build_half',
+    [
+      plan.xRows,
+      4 * plan.d,
+      plan.d,
+      plan.yPanels,
+      plan.nPad,
+      plan.mPad,
+      plan.offsets,
+      Math.LOG2E / epsilon,
+      plan.outShift,
+      plan.half,
+      2 * plan.mPad,
+      plan.counter,
+      tuning.rowGroup,
+      tuning.columnBlock,
+      tileIndex(plan.d),
+    ],
+    plan.nPad * plan.mPad * (plan.d + 16),
+  );
+}
+
+/**
+ * Whether sums of kept entries times weights (total `totalWeight`) are too small to trust: the
+ * largest subnormal error bound above `LARGEST_ERROR`, or their mean above `MEAN_ERROR`. NaN sums
+ * are stale too.
+ */
+function isStale(sums: Float64Array, totalWeight: number): boolean {
+  const floor = totalWeight * SUBNORMAL_ERROR;
+  let total = 0;
+  for (let k = 0; k < sums.length; k += 1) {
+    const bound = floor / (sums[k] as number);
+    if (!(bound <= LARGEST_ERROR)) return true;
+    total += bound;
+  }
+  return total > MEAN_ERROR * sums.length;
+}
