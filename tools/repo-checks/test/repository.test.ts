@@ -98,6 +98,13 @@ describe('package template', () => {
       expect((manifest.publishConfig as { access?: string } | undefined)?.access).toBe('public');
     });
     if (isApp) continue;
+    it(`${manifest.name}: the README works on npm (no repository-only command or link)`, () => {
+      const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+      // `pnpm add` / `pnpm install` are for users; `pnpm test`, `pnpm bench:x`, `pnpm --filter`,
+      // `pnpm sinkflow` run only in a clone, and a relative link out of the package breaks on npm.
+      expect(readme).not.toMatch(/`pnpm (?!add |install)|npx --yes pnpm/);
+      expect(readme).not.toMatch(/\]\((?!https?:|#)[^)]*\.\.\//);
+    });
     it(`${manifest.name}: src/index.ts holds only re-exports`, () => {
       const index = readFileSync(join(folder, 'src', 'index.ts'), 'utf8');
       const statements = index
