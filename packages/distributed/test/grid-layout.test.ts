@@ -261,6 +261,39 @@ describe('grid layout (rows and columns sharded) over worker threads', () => {
     expect(backend.report().workers[0]!.backend).toContain('WebAssembly');
   });
 
+  it('runs the wasm shards on their kept half-precision kernel (dense16), converged to the float64 solution', async () => {
+    const x = gaussianCloud(90, 5, 11);
+    const y = gaussianCloud(70, 5, 12, 0.3);
+    const options = { epsilon: relativeEpsilon(0.05), threshold: 1e-3 };
+    const reference = await solveSinkhorn({
+      x,
+      y,
+      backend: createJsBackend(),
+      ...options,
+      threshold: 1e-8,
+    });
+    for (const layout of [
+      { rows: 2, columns: 2 },
+      { rows: 4, columns: 1 },
+    ]) {
+      const backend = createShardedBackend({
+        collective: collectives.get(4)!,
+        shardBackend: 'wasm',
+        threadsPerShard: 1,
+        layout,
+      });
+      const sharded = await solveSinkhorn({ x, y, backend, mode: 'dense16', ...options });
+      expect(sharded.mode).toBe('dense16');
+      expect(sharded.converged).toBe(true);
+      expect(Math.max(sharded.marginalError, sharded.rowMarginalError)).toBeLessThan(1e-3);
+      expect(relativeDifference(sharded.transportCost, reference.transportCost)).toBeLessThan(4e-3);
+    }
+    // js shards have no kept half-precision kernel.
+    await expect(
+      solveSinkhorn({ x, y, backend: grid(2, 2), mode: 'dense16', ...options }),
+    ).rejects.toMatchObject({ argumentName: 'mode' });
+  });
+
   it('gives a dense kernel the same results as an online one', async () => {
     const x = gaussianCloud(33, 3, 7);
     const y = gaussianCloud(29, 3, 8);

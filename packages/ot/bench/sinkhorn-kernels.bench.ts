@@ -11,7 +11,9 @@
  *
  *   --sizes 2048,4096,16384   n = m
  *   --dims 2,64,256           d
- *   --modes online,dense      (dense only where 8 n m bytes fit in 3 GiB)
+ *   --modes online,dense,dense16 (dense only where 8 n m bytes fit in 3 GiB, dense16 where 2 n m
+ *                             fit in 12 GiB; dense16 iterates until its anchor settles before timing,
+ *                             and reports the matrix builds during the timed iterations)
  *   --js-max 4096             largest n for the JS backend
  *   --python /usr/bin/python3 (--no-python to skip) and --pot-max 8192
  *   --threads 1,2             thread counts of the wasm backend
@@ -47,7 +49,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     sizes: list('sizes', '2048,4096,16384'),
     dims: list('dims', '2,64,256'),
-    modes: value('modes', 'online,dense').split(',') as KernelMode[],
+    modes: value('modes', 'online,dense,dense16').split(',') as KernelMode[],
     jsMax: Number(value('js-max', '4096')),
     python: argv.includes('--no-python') ? undefined : value('python', '/usr/bin/python3'),
     potMax: Number(value('pot-max', '8192')),
@@ -89,6 +91,14 @@ async function secondsPerIteration(
     for (let i = 0; i < n; i += 1) f[i] = logMass - (f[i] as number);
   };
   try {
+    // dense16: iterate until an iteration builds nothing (its anchor settled), at most 60.
+    for (let warm = 0; mode === 'dense16' && warm < 60; warm += 1) {
+      const before = kernel.keptKernelReport?.().builds ?? 0;
+      await iteration();
+      if ((kernel.keptKernelReport?.().builds ?? 0) === before) break;
+    }
+    const buildsBefore = kernel.keptKernelReport?.().builds ?? 0;
+    const rssGiB = process.memoryUsage().rss / 2 ** 30;
     let t = performance.now();
     await iteration();
     const first = (performance.now() - t) / 1000;
@@ -106,6 +116,8 @@ async function secondsPerIteration(
       perIteration: (performance.now() - t) / 1000 / count,
       cpuPerIteration,
       prepareSeconds,
+      rssGiB,
+      builds: (kernel.keptKernelReport?.().builds ?? 0) - buildsBefore,
     };
   } finally {
     await kernel.dispose();
@@ -179,6 +191,8 @@ async function main(): Promise<void> {
     `prepare ${most}t`,
     'cpu 1t',
     'roofline 1t',
+    'rss GiB',
+    'builds',
   ];
   header.push(
     'js',
@@ -194,9 +208,16 @@ async function main(): Promise<void> {
     for (const d of options.dims) {
       for (const mode of options.modes) {
         if (mode === 'dense' && 8 * n * n > 3 * 2 ** 30) continue;
+        if (mode === 'dense16' && 2 * n * n > 12 * 2 ** 30) continue;
         const wasm = new Map<
           number,
-          { perIteration: number; cpuPerIteration: number; prepareSeconds: number }
+          {
+            perIteration: number;
+            cpuPerIteration: number;
+            prepareSeconds: number;
+            rssGiB: number;
+            builds: number;
+          }
         >();
         for (const threads of options.threads) {
           wasm.set(
@@ -210,7 +231,7 @@ async function main(): Promise<void> {
             ? (await secondsPerIteration(createJsBackend(), n, d, mode, options.seconds))
                 .perIteration
             : undefined;
-        const pot = mode === 'dense' ? reference.get(`pot/1/${n}/${d}`) : undefined;
+        const pot = mode !== 'online' ? reference.get(`pot/1/${n}/${d}`) : undefined;
         const torch1 = mode === 'online' ? reference.get(`torch/1/${n}/${d}`) : undefined;
         const torch2 = mode === 'online' ? reference.get(`torch/2/${n}/${d}`) : undefined;
         const row: (string | number)[] = [
@@ -226,6 +247,8 @@ async function main(): Promise<void> {
           mode === 'online' && cpu !== undefined
             ? `${((100 * (2 * 2 * n * n * d)) / cpu / roofline.flopsPerSecond).toFixed(0)}%`
             : '-',
+          (wasm.get(most)?.rssGiB ?? 0).toFixed(2),
+          String(wasm.get(most)?.builds ?? 0),
         );
         row.push(
           format(js),

@@ -55,6 +55,15 @@ export async function prepareShardedKernel({
 }): Promise<PreparedKernel> {
   const { x, y, n, m, d, mode } = problem;
   const functionName = 'createShardedBackend.prepare';
+  // dense16 is the wasm backend's kept half-precision kernel: only when every shard runs wasm.
+  if (mode === 'dense16' && shardBackend !== 'wasm') {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'problem.mode',
+      message: `'dense16' needs shardBackend 'wasm' (this backend's shards run '${shardBackend}')`,
+      value: mode,
+    });
+  }
   requireInteger(n, { functionName, argumentName: 'problem.n', minimum: 1 });
   requireInteger(m, { functionName, argumentName: 'problem.m', minimum: 1 });
   requireInteger(d, { functionName, argumentName: 'problem.d', minimum: 1 });
