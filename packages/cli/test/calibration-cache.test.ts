@@ -105,5 +105,5 @@ describe('sinkflow solve --backend auto across processes', () => {
     for (const summary of [first, second, third]) {
       expect(summary.totalSeconds).toBeGreaterThanOrEqual(summary.seconds + summary.backendSeconds);
     }
-  });
+  }, 120_000);
 });

@@ -66,18 +66,35 @@ describe('sinkflow quickstart', () => {
     expect(ot.sinkhornSecondsPerExample).toBeGreaterThan(0);
     const html = readFileSync(summary.report, 'utf8');
     const data = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html);
-    const { figures } = JSON.parse(data?.[1] ?? '{}') as {
-      figures: { id: string; points: unknown[]; references: { label: string }[] }[];
+    const { figures, comparison, samples, trajectories } = JSON.parse(data?.[1] ?? '{}') as {
+      figures: { id: string }[];
+      comparison: { reference: string; runs: string[]; metrics: { field: string }[] } | null;
+      samples: { id: string; points: { set: string }[] }[];
+      trajectories: { id: string }[];
     };
-    for (const id of ['curvature-entropy', 'reconstruction-entropy', 'bpd-entropy']) {
-      const figure = figures.find((candidate) => candidate.id === id);
-      // OT-FM is the point at its E; I-FM and the supervised run are the reference lines.
-      expect(figure?.points, id).toHaveLength(1);
-      expect(figure?.references.map((reference) => reference.label)).toEqual([
-        'i-fm',
-        'supervised',
-      ]);
+    // The three runs side by side (bars and a table of differences against I-FM), not one point
+    // per figure against E.
+    expect(comparison?.reference).toBe('i-fm');
+    expect(comparison?.runs).toEqual(['i-fm', 'ot-fm', 'supervised']);
+    expect(comparison?.metrics.map((metric) => metric.field)).toEqual([
+      'curvature',
+      'reconstruction',
+      'bpd',
+      'trainSeconds',
+    ]);
+    expect(figures.map((figure) => figure.id)).not.toContain('curvature-entropy');
+    expect(html).toMatch(/<table class="comparison">/);
+    // Samples against the target and trajectories of each run, on coordinates 1 and 2.
+    expect(samples.map((figure) => figure.id)).toEqual([
+      'samples-i-fm',
+      'samples-ot-fm',
+      'samples-supervised',
+    ]);
+    for (const figure of samples) {
+      expect(figure.points.filter((point) => point.set === 'generated')).toHaveLength(256);
+      expect(figure.points.filter((point) => point.set === 'target')).toHaveLength(256);
     }
+    expect(trajectories).toHaveLength(3);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     expect(result.stdout).toMatch(/^\s+ot-fm\s+\d/m);
   }, 60_000);

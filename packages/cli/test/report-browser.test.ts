@@ -118,6 +118,16 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
         if (!request.url().startsWith('file:')) requests.push(request.url());
       });
       await page.goto(`file://${file}`);
+      for (const id of ['time-n', 'pair-error-n', 'projection-error-n']) {
+        // Against n: one line per relative epsilon (4), two sizes each.
+        expect(await page.locator(`#figure-${id} svg g[aria-label="line"] path`).count()).toBe(4);
+      }
+      expect(await page.locator('#figure-time-n .plot').textContent()).toContain(
+        'OT batch size n (points per side)',
+      );
+      expect(await page.locator('#figure-time-entropy .plot').textContent()).toContain(
+        'Sinkhorn time per example (s)',
+      );
       for (const id of [
         'entropy-epsilon',
         'time-entropy',
@@ -131,7 +141,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
         expect(lines, `${id} draws one line per series`).toBe(2);
         expect(dots, `${id} marks its points`).toBeGreaterThan(0);
       }
-      expect(await page.locator('figure[id^="figure-"]').count()).toBe(5);
+      expect(await page.locator('figure[id^="figure-"]').count()).toBe(8);
       // The 2-D training run's trajectories: one line per path.
       expect(
         await page.locator('#figure-trajectories-t0 svg g[aria-label="line"] path').count(),
@@ -141,6 +151,87 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       await page.screenshot({ path: join(output, 'report.png'), fullPage: true });
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('draws the comparison of the runs, their samples and trajectories (the quickstart report)', async () => {
+    const point = (k: number) => [Math.cos(k), Math.sin(k)];
+    const trainRun = (name: string, coupling: string, curvature: number): RunRecord => ({
+      id: name,
+      sweep: 'quickstart',
+      kind: 'train',
+      config: { benchmark: 'piecewise-affine', d: 4, n: null, coupling, targetEntropy: null },
+      status: 'done',
+      metrics: {
+        name,
+        coupling,
+        curvature,
+        reconstruction: 2 * curvature,
+        bpd: 2.8,
+        trainSeconds: 20,
+        renormalizedEntropy: name === 'ot-fm' ? 0.2 : null,
+        samples: JSON.stringify({
+          generated: Array.from({ length: 50 }, (_, k) => point(k)),
+          target: Array.from({ length: 40 }, (_, k) => point(k + 0.5)),
+          projected: true,
+        }),
+        trajectories: JSON.stringify([
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ]),
+      },
+      seconds: 21,
+      error: null,
+      updatedAt: '2026-12-07 08:00:00',
+    });
+    const runs = [
+      trainRun('i-fm', 'independent', 24.4),
+      trainRun('ot-fm', 'precomputed', 3.9),
+      trainRun('supervised', 'supervised', 0.93),
+    ];
+    const html = await renderReport({ title: 'quickstart report', runs });
+    mkdirSync(output, { recursive: true });
+    const file = join(output, 'quickstart-report.html');
+    writeFileSync(file, html);
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`file://${file}`);
+      // One bar chart per metric, three bars each; the table gives the differences against I-FM.
+      expect(await page.locator('#comparison .bar').count()).toBe(4);
+      expect(
+        await page.locator('#comparison .bar[data-metric="curvature"] svg rect').count(),
+      ).toBeGreaterThanOrEqual(3);
+      const table = await page.locator('table.comparison').innerText();
+      expect(table).toContain('-84 %');
+      expect(table).toContain('curvature of the flow');
+      // Samples against the target: 90 dots a figure; trajectories: one line a path.
+      for (const name of ['i-fm', 'ot-fm', 'supervised']) {
+        expect(await page.locator(`#figure-samples-${name} svg circle`).count()).toBe(90);
+        expect(
+          await page.locator(`#figure-trajectories-${name} svg g[aria-label="line"] path`).count(),
+        ).toBe(2);
+      }
+      // One point per run against E says nothing: no such figure.
+      expect(await page.locator('#figure-curvature-entropy').count()).toBe(0);
+      await page.screenshot({ path: join(output, 'quickstart-report.png'), fullPage: true });
+      expect(problems).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { InternalError } from '@sinkflow/core';
 import type { RunRecord } from '../sweep/results-store.js';
 import { type FigureSpec, reportFigures } from './report-figures.js';
+import { comparisonTable, runComparison } from './run-comparison.js';
+import { type SampleFigure, sampleFigures } from './sample-figures.js';
 import { type TrajectoryFigure, trajectoryFigures } from './trajectory-figures.js';
 
 const require = createRequire(import.meta.url);
@@ -26,7 +28,14 @@ export async function renderReport({
   ]);
   const figures = reportFigures(runs);
   const trajectories = trajectoryFigures(runs);
-  const data = JSON.stringify({ figures, trajectories }).replaceAll('<', '\\u003c');
+  const samples = sampleFigures(runs);
+  const comparison = runComparison(runs) ?? null;
+  const data = JSON.stringify({ figures, trajectories, samples, comparison }).replaceAll(
+    '<',
+    '\\u003c',
+  );
+  const section = (figure: { id: string; title: string; caption: string }) =>
+    `<figure id="figure-${figure.id}"><h2>${escapeHtml(figure.title)}</h2><div class="plot"></div><figcaption>${escapeHtml(figure.caption)}</figcaption></figure>`;
   const rows = runs.map(
     (run) =>
       `<tr><td>${escapeHtml(run.id)}</td><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.status)}</td><td>${escapeHtml(summarizeConfig(run.config))}</td><td>${run.seconds === null ? '' : run.seconds.toFixed(2)}</td><td>${escapeHtml(run.error ?? '')}</td></tr>`,
@@ -40,13 +49,26 @@ export async function renderReport({
   body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980px; color: #222; }
   figure { margin: 2rem 0; } figcaption { color: #555; } table { border-collapse: collapse; font-size: 12px; }
   td, th { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
+  table.comparison { font-size: 14px; margin: 1rem 0; } table.comparison td { text-align: right; }
+  .difference { color: #666; font-size: 12px; } .bars { display: flex; flex-wrap: wrap; gap: 12px; }
+  .pictures { display: flex; flex-wrap: wrap; gap: 8px; } .pictures figure { margin: 1rem 0; width: 320px; }
+  .pictures h2 { font-size: 14px; } .bar { width: 230px; } .bar h3 { font-size: 12px; font-weight: 600; margin: 0 0 4px; min-height: 2.6em; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p>${runs.length} runs, ${runs.filter((run) => run.status === 'done').length} finished. Figures after Klein et al. (2025).</p>
-${figures.map((figure: FigureSpec) => `<figure id="figure-${figure.id}"><h2>${escapeHtml(figure.title)}</h2><div class="plot"></div><figcaption>${escapeHtml(figure.caption)}</figcaption></figure>`).join('\n')}
-${trajectories.map((figure: TrajectoryFigure) => `<figure id="figure-${figure.id}"><h2>${escapeHtml(figure.title)}</h2><div class="plot"></div><figcaption>${escapeHtml(figure.caption)}</figcaption></figure>`).join('\n')}
+${
+  comparison === null
+    ? ''
+    : `<section id="comparison"><h2>Comparison of the runs</h2>
+${comparisonTable(comparison, escapeHtml)}
+<div class="bars"></div>
+<p class="note">Lower is better in every row; in bold the best run, in parentheses the relative difference to ${escapeHtml(comparison.reference)}.</p></section>`
+}
+${samples.length === 0 ? '' : `<section id="samples"><div class="pictures">${samples.map((figure: SampleFigure) => section(figure)).join('\n')}</div></section>`}
+${trajectories.length === 0 ? '' : `<section id="trajectories"><div class="pictures">${trajectories.map((figure: TrajectoryFigure) => section(figure)).join('\n')}</div></section>`}
+${figures.map((figure: FigureSpec) => section(figure)).join('\n')}
 <h2>Runs</h2>
 <table><thead><tr><th>id</th><th>kind</th><th>status</th><th>config</th><th>seconds</th><th>error</th></tr></thead><tbody>
 ${rows.join('\n')}
@@ -55,7 +77,36 @@ ${rows.join('\n')}
 <script>${plotSource}</script>
 <script id="report-data" type="application/json">${data}</script>
 <script>
-  const { figures, trajectories } = JSON.parse(document.getElementById('report-data').textContent);
+  const { figures, trajectories, samples, comparison } = JSON.parse(document.getElementById('report-data').textContent);
+  if (comparison !== null) {
+    for (const metric of comparison.metrics) {
+      const values = metric.values.filter((entry) => entry.value !== null);
+      const chart = Plot.plot({
+        width: 230, height: 200, marginLeft: 50,
+        x: { label: null, domain: comparison.runs }, y: { label: null, grid: true },
+        marks: [
+          Plot.barY(values, { x: 'run', y: 'value', fill: 'run' }),
+          Plot.text(values, { x: 'run', y: 'value', text: (entry) => entry.value.toPrecision(3), dy: -6 }),
+          Plot.ruleY([0]),
+        ],
+      });
+      const box = document.createElement('div');
+      box.className = 'bar';
+      box.setAttribute('data-metric', metric.field);
+      const heading = document.createElement('h3');
+      heading.textContent = metric.label;
+      box.append(heading, chart);
+      document.querySelector('#comparison .bars').append(box);
+    }
+  }
+  for (const figure of samples) {
+    const chart = Plot.plot({
+      width: 320, height: 320, grid: true, color: { legend: true, domain: ['target', 'generated'], range: ['#aaa', '#4269d0'] },
+      x: { label: figure.xLabel }, y: { label: figure.yLabel },
+      marks: [Plot.dot(figure.points, { x: 'x', y: 'y', fill: 'set', r: 1.6, fillOpacity: 0.7 })],
+    });
+    document.querySelector('#figure-' + figure.id + ' .plot').append(chart);
+  }
   for (const figure of figures) {
     const marks = [
       Plot.line(figure.points, { x: figure.x, y: figure.y, stroke: figure.series, sort: figure.x, marker: 'circle' }),
@@ -63,15 +114,15 @@ ${rows.join('\n')}
     ];
     const chart = Plot.plot({
       width: 900, height: 380, grid: true, color: { legend: true },
-      x: { label: figure.x, type: figure.logX ? 'log' : 'linear' },
-      y: { label: figure.y, type: figure.logY ? 'log' : 'linear' },
+      x: { label: figure.xLabel ?? figure.x, type: figure.logX ? 'log' : 'linear' },
+      y: { label: figure.yLabel ?? figure.y, type: figure.logY ? 'log' : 'linear' },
       marks,
     });
     document.querySelector('#figure-' + figure.id + ' .plot').append(chart);
   }
   for (const figure of trajectories) {
     const chart = Plot.plot({
-      width: 520, height: 520, grid: true, x: { label: 'x' }, y: { label: 'y' },
+      width: 320, height: 320, grid: true, x: { label: 'coordinate 1' }, y: { label: 'coordinate 2' },
       marks: [
         Plot.line(figure.points, { x: 'x', y: 'y', z: 'path', stroke: '#4269d0', strokeOpacity: 0.6 }),
         Plot.dot(figure.points.filter((point) => point.step === 0), { x: 'x', y: 'y', r: 2, fill: '#888' }),

@@ -42,13 +42,14 @@ export function trajectoryFigures(runs: readonly RunRecord[]): TrajectoryFigure[
     });
     if (points.length === 0) continue;
     const config = run.config as Record<string, unknown>;
+    const name = typeof run.metrics?.name === 'string' ? `${run.metrics.name}, ` : '';
     const coupling = String(run.metrics?.coupling ?? config.options ?? '');
     const regularization = config.targetEntropy ?? config.relativeEpsilon;
+    const projected = typeof config.d === 'number' && config.d > 2;
     figures.push({
       id: `trajectories-${run.id}`,
-      title: `Trajectories: ${String(config.benchmark)}, ${coupling} pairs${regularization === null || regularization === undefined ? '' : ` (${config.targetEntropy === null ? 'relative epsilon' : 'E'} = ${String(regularization)})`}`,
-      caption:
-        'Paths t -> x_t of held-out noise points under the trained flow (Euler steps from t = 0 to 1).',
+      title: `Trajectories: ${name}${String(config.benchmark)}, ${coupling} pairs${regularization === null || regularization === undefined ? '' : ` (${config.targetEntropy === null ? 'relative epsilon' : 'E'} = ${String(regularization)})`}`,
+      caption: `Paths t -> x_t of held-out noise points under the trained flow (Euler steps from t = 0 to 1)${projected ? `, projected on the first two of d = ${config.d} coordinates` : ''}: straight paths need few ODE steps.`,
       points,
     });
   }

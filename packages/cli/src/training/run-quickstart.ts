@@ -1,5 +1,6 @@
 import type { CouplingName } from './coupling-pair-source.js';
 import { evaluateFlowModel } from './evaluate-flow-model.js';
+import { flowPicture } from './flow-samples.js';
 import type { FlowTask } from './flow-task.js';
 import { type TrainingSettings, trainFlowModel } from './train-flow-model.js';
 
@@ -39,6 +40,9 @@ export interface QuickstartRun {
   readonly trainSeconds: number;
   readonly evaluationSeconds: number;
   readonly finalLoss: number | null;
+  /** Samples against the target and trajectories on coordinates 1 and 2, as JSON (the report's). */
+  readonly samples: string;
+  readonly trajectories: string;
 }
 
 // Trained in this order (the table lists I-FM first): the order does not change any run's result,
@@ -92,6 +96,11 @@ export async function runQuickstart({
           seed: settings.training.seed + 1_000_003,
         },
       });
+      const picture = await flowPicture({
+        model: outcome.model,
+        task,
+        seed: settings.training.seed + 2_000_003,
+      });
       runs.push({
         name,
         coupling,
@@ -103,6 +112,8 @@ export async function runQuickstart({
         trainSeconds: outcome.trainSeconds,
         evaluationSeconds: evaluation.evaluationSeconds,
         finalLoss: outcome.finalLoss,
+        samples: JSON.stringify({ ...picture.samples, projected: picture.projected }),
+        trajectories: JSON.stringify(picture.trajectories),
       });
     } finally {
       outcome.model.dispose();
