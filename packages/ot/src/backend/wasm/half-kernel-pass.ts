@@ -11,11 +11,10 @@ const WEIGHT_SCALE = 2 ** (112 - STORAGE_EXPONENT);
 /**
  * Each anchored entry below 2^-28 (where halves turn subnormal once the 2^14 scale is undone) is
  * off by at most 2^-39, so a sum S of entries times weights (each <= 1, total W) is off by at most
- * W 2^-39 beyond the 2^-11 rounding of normal halves: its relative error bound is
- * e = 2^-11 + W 2^-39 / S.
+ * W 2^-39 beyond the 2^-11 rounding of normal halves: a relative error bound of W 2^-39 / S on top.
  */
 const SUBNORMAL_ERROR = 2 ** -39;
-/** The anchor is stale when one sum's bound e exceeds this (6 %)... */
+/** The anchor is stale when one sum's subnormal bound exceeds this (6 %)... */
 const LARGEST_ERROR = 2 ** -4;
 /**
  * ...or when the mean of the subnormal part W 2^-39 / S over the outputs exceeds this: the next
@@ -58,8 +57,9 @@ export class HalfKernelAnchor {
  *            U_j = sum_i Ktilde_ij u_i,  u_i = exp(h_i/eps + Ms_i ln 2 - D'),
  *
  * one matrix-vector product each way on the same stored matrix (no exponential per entry). Every
- * result is checked: a sum below N 2^-28 means that the anchor no longer resolves it (see
- * `STALE_FACTOR`), and a new epsilon needs a new anchor. Then the pass is answered by the exact
+ * result is checked: sums so small that the subnormal halves may move them by more than 6 % (one
+ * output) or 2^-12 (on average) mean that the anchor no longer resolves them (see `isStale`), and
+ * a new epsilon needs a new anchor. Then the pass is answered by the exact
  * online kernel and the matrix is rebuilt around the new offsets (absorption [schmitzer2019]):
  * from a rows pass, beta' = h' and Ms_i its row shifts (every row's largest entry about 1); from
  * a columns pass with output l_j, beta = -l and Ms_i = -round(s (h_i + max beta)) (every column
@@ -110,42 +110,30 @@ function storedRows(
   out: Float64Array,
 ): boolean {
   const { plan, tuning } = context;
-  const top = weightShift(offsets, anchor.columnAnchor, epsilon);
-  if (top === undefined) return false;
-  if (top === Number.NEGATIVE_INFINITY) {
+  const weights = writeWeights(
+    context,
+    Float64Array.from(
+      { length: plan.m },
+      (_, j) => ((offsets[j] as number) - (anchor.columnAnchor[j] as number)) / epsilon,
+    ),
+    plan.mPad,
+  );
+  if (weights === 'stale') return false;
+  if (weights === 'empty') {
     out.fill(Number.NEGATIVE_INFINITY);
     return true;
   }
-  const weights = new Float32Array(context.buffer, plan.offsets32, plan.mPad);
-  weights.fill(0);
-  let totalWeight = 0;
-  for (let j = 0; j < plan.m; j += 1) {
-    const weight = Math.exp(
-      ((offsets[j] as number) - (anchor.columnAnchor[j] as number)) / epsilon - top,
-    );
-    totalWeight += weight;
-    weights[j] = weight * WEIGHT_SCALE;
-  }
+  const args = [plan.half, 2 * plan.mPad, plan.nPad, plan.mPad, plan.offsets32, plan.outSum];
   context.run(
     'half_rows',
-    [
-      plan.half,
-      2 * plan.mPad,
-      plan.nPad,
-      plan.mPad,
-      plan.offsets32,
-      plan.outSum,
-      plan.counter,
-      tuning.rowGroup,
-      tuning.columnBlock,
-    ],
+    [...args, plan.counter, tuning.rowGroup, tuning.columnBlock],
     plan.nPad * plan.mPad * 2,
   );
   const sums = new Float64Array(context.buffer, plan.outSum, plan.n);
-  if (isStale(sums, totalWeight)) return false;
+  if (isStale(sums, weights.total)) return false;
   for (let i = 0; i < plan.n; i += 1) {
-    out[i] =
-      epsilon * ((anchor.rowShifts[i] as number) * Math.LN2 + top + Math.log(sums[i] as number));
+    const shift = (anchor.rowShifts[i] as number) * Math.LN2;
+    out[i] = epsilon * (shift + weights.top + Math.log(sums[i] as number));
   }
   anchor.keptPasses += 1;
   return true;
@@ -160,72 +148,69 @@ function storedColumns(
   out: Float64Array,
 ): boolean {
   const { plan, tuning } = context;
-  const logWeights = new Float64Array(plan.n);
-  let top = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < plan.n; i += 1) {
-    const value = (offsets[i] as number) / epsilon + (anchor.rowShifts[i] as number) * Math.LN2;
-    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return false;
-    logWeights[i] = value;
-    if (value > top) top = value;
-  }
-  if (top === Number.NEGATIVE_INFINITY) {
+  const weights = writeWeights(
+    context,
+    Float64Array.from(
+      { length: plan.n },
+      (_, i) => (offsets[i] as number) / epsilon + (anchor.rowShifts[i] as number) * Math.LN2,
+    ),
+    plan.nPad,
+  );
+  if (weights === 'stale') return false;
+  if (weights === 'empty') {
     out.fill(Number.NEGATIVE_INFINITY);
     return true;
   }
-  const weights = new Float32Array(context.buffer, plan.offsets32, plan.nPad);
-  weights.fill(0);
-  let totalWeight = 0;
-  for (let i = 0; i < plan.n; i += 1) {
-    const weight = Math.exp((logWeights[i] as number) - top);
-    totalWeight += weight;
-    weights[i] = weight * WEIGHT_SCALE;
-  }
   const threads = context.threads;
   new Float64Array(context.buffer, plan.columnSums, threads * plan.mPad).fill(0);
+  const args = [plan.half, 2 * plan.mPad, plan.nPad, plan.mPad, plan.offsets32, plan.columnSums];
   context.run(
     'half_columns',
-    [
-      plan.half,
-      2 * plan.mPad,
-      plan.nPad,
-      plan.mPad,
-      plan.offsets32,
-      plan.columnSums,
-      plan.counter,
-      tuning.rowGroup,
-      tuning.columnBlock,
-    ],
+    [...args, plan.counter, tuning.rowGroup, tuning.columnBlock],
     plan.nPad * plan.mPad * 2,
   );
+  // Each thread added its rows into its own float64 row of column sums.
   const sums = new Float64Array(plan.m);
   for (let t = 0; t < threads; t += 1) {
     const partial = new Float64Array(context.buffer, plan.columnSums + 8 * t * plan.mPad, plan.m);
     for (let j = 0; j < plan.m; j += 1) sums[j] = (sums[j] as number) + (partial[j] as number);
   }
-  if (isStale(sums, totalWeight)) return false;
+  if (isStale(sums, weights.total)) return false;
   for (let j = 0; j < plan.m; j += 1) {
-    out[j] = -(anchor.columnAnchor[j] as number) + epsilon * (top + Math.log(sums[j] as number));
+    out[j] =
+      -(anchor.columnAnchor[j] as number) + epsilon * (weights.top + Math.log(sums[j] as number));
   }
   anchor.keptPasses += 1;
   return true;
 }
 
 /**
- * D = max_j (h_j - beta'_j) / eps over the columns; -inf when every h_j is -inf; undefined when
- * an offset is NaN or +inf (the exact pass then answers, with the reference's NaN rules).
+ * Writes the float32 weights exp(l - D) 2^98 of the log-weights l (D = max l, so every weight is
+ * at most 1; 2^98 undoes the 2^-112 of the decoded halves and their 2^14 scale) to
+ * plan.offsets32, zero-padded to `padded`. Returns D and the total weight; `'empty'` when every
+ * l is -inf (the pass is -inf), `'stale'` on a NaN or +inf (the exact pass answers, with the
+ * reference's NaN rules).
  */
-function weightShift(
-  offsets: Float64Array,
-  columnAnchor: Float64Array,
-  epsilon: number,
-): number | undefined {
+function writeWeights(
+  context: KernelContext,
+  logWeights: Float64Array,
+  padded: number,
+): { readonly top: number; readonly total: number } | 'empty' | 'stale' {
   let top = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < columnAnchor.length; j += 1) {
-    const value = ((offsets[j] as number) - (columnAnchor[j] as number)) / epsilon;
-    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return undefined;
+  for (const value of logWeights) {
+    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return 'stale';
     if (value > top) top = value;
   }
-  return top;
+  if (top === Number.NEGATIVE_INFINITY) return 'empty';
+  const weights = new Float32Array(context.buffer, context.plan.offsets32, padded);
+  weights.fill(0);
+  let total = 0;
+  for (let k = 0; k < logWeights.length; k += 1) {
+    const weight = Math.exp((logWeights[k] as number) - top);
+    total += weight;
+    weights[k] = weight * WEIGHT_SCALE;
+  }
+  return { top, total };
 }
 
 /**
