@@ -8,7 +8,13 @@
 // packages: run `pnpm --filter @sinkflow/cli... build` first.
 //
 // Options: --batch 128  --steps 5  --warmup 2  --width 512  --layers 3
-import { createFlowMatchingTrainer, createIndependentPairSource, createMlpVelocityModel, selectBackend, standardNormalSampler } from '@sinkflow/fm';
+import {
+  createFlowMatchingTrainer,
+  createIndependentPairSource,
+  createMlpVelocityModel,
+  selectBackend,
+  standardNormalSampler,
+} from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
 
 const options = Object.fromEntries(
@@ -56,7 +62,9 @@ async function mlp() {
 function unet() {
   const image = tf.input({ shape: [28, 28, 2] }); // pixels and t
   const conv = (x, filters, strides = 1) =>
-    tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', strides, activation: 'relu' }).apply(x);
+    tf.layers
+      .conv2d({ filters, kernelSize: 3, padding: 'same', strides, activation: 'relu' })
+      .apply(x);
   const a = conv(conv(image, 32), 32); // 28 x 28 x 32
   const b = conv(conv(a, 64, 2), 64); // 14 x 14 x 64
   const c = conv(conv(b, 64, 2), 64); // 7 x 7 x 64

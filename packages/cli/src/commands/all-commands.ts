@@ -67,6 +67,12 @@ export const allCommands: readonly LazyCommand[] = [
     load: async () => (await import('./scones.js')).sconesCommand,
   },
   {
+    name: 'images',
+    summary:
+      'the Fashion-MNIST study: I-FM vs OT-FM at several n and E, classifier-feature FD at 2-16 Euler steps and Dopri5',
+    load: async () => (await import('./images.js')).imagesCommand,
+  },
+  {
     name: 'sweep',
     summary: 'run a grid of experiments from a YAML/JSON config; results in DuckDB, resumable',
     load: async () => (await import('./sweep.js')).sweepCommand,

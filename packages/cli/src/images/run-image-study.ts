@@ -1,0 +1,323 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createRandomGenerator } from '@sinkflow/core';
+import { DEBIAN_FASHION_MNIST_DIRECTORY, readFashionMnist } from '@sinkflow/datasets/node';
+import {
+  createIndependentPairSource,
+  type DistributionSampler,
+  standardNormalSampler,
+} from '@sinkflow/fm';
+import { type ClassifierFacts, loadOrTrainClassifier } from './classifier-checkpoint.js';
+import {
+  evaluateImageModel,
+  IMAGE_SAMPLERS,
+  type ImageModelEvaluation,
+  type ImageSamplerName,
+} from './evaluate-image-model.js';
+import { loadOrSolveImageCoupling } from './image-coupling.js';
+import { imageGridPng } from './image-grid-png.js';
+import type { ImageStudyBudget } from './image-study-budgets.js';
+import { createSampledPairSource } from './sampled-pair-source.js';
+import { trainImageFlow } from './train-image-flow.js';
+
+/** One trained and evaluated flow of the study (a row of DESIGN.md's `runs`). */
+export interface ImageStudyRun {
+  readonly name: string;
+  readonly coupling: 'independent' | 'sinkhorn';
+  /** Points per side of the coupling (null for I-FM). */
+  readonly n: number | null;
+  /** E asked for (1 for I-FM, whose coupling is the independent one). */
+  readonly targetEntropy: number;
+  /** E reached (1 for I-FM). */
+  readonly renormalizedEntropy: number | null;
+  readonly curvature: number;
+  readonly frechet: Record<ImageSamplerName, number>;
+  readonly functionEvaluations: Record<ImageSamplerName, number>;
+  readonly samples: Record<ImageSamplerName, string>;
+  readonly grid: string;
+  /** Sinkhorn seconds per example of the coupling (solve / n; 0 for I-FM) [klein2025]. */
+  readonly sinkhornSecondsPerExample: number;
+  /** Seconds of the whole entropy search of the coupling (null for I-FM). */
+  readonly couplingSeconds: number | null;
+  readonly couplingMode: string | null;
+  readonly trainSeconds: number;
+  readonly finalLoss: number | null;
+  readonly evaluationSeconds: number;
+}
+
+/** What `sinkflow images` reports (the JSON of DESIGN.md). */
+export interface ImageStudyResult {
+  readonly dataset: {
+    readonly name: 'fashion-mnist';
+    readonly directory: string;
+    readonly trainImages: number;
+    readonly testImages: number;
+    readonly d: number;
+    readonly pixelScale: '[-1, 1]';
+  };
+  readonly budget: ImageStudyBudget['name'];
+  readonly seed: number;
+  readonly classifier: ClassifierFacts;
+  readonly runs: readonly ImageStudyRun[];
+  /** PNG grids, one per sampler: a row per model, the same noises in every row. */
+  readonly grids: Record<ImageSamplerName, string>;
+  readonly seconds: number;
+}
+
+/** What the study is doing now, for a progress bar. */
+export interface ImageStudyProgress {
+  readonly phase: string;
+  readonly step: number;
+  readonly total: number;
+}
+
+/**
+ * The Fashion-MNIST study of `sinkflow images` [klein2025, xiao2017fashion]: a classifier for the
+ * Fréchet distance (trained once), then I-FM and one OT-FM per coupling size n and entropy E
+ * (couplings between Gaussian noise and n training images, solved once at E and sampled into the
+ * pairs of training), every flow trained on the same budget, sampled from the same noise at 2, 4,
+ * 8, 16 Euler steps and Dopri5, scored by the classifier's feature Fréchet distance to the test
+ * images and by curvature. Everything long is saved under `outDirectory` and reused on the next
+ * run (the classifier, each coupling, each model's checkpoints and evaluation), so a killed study
+ * resumes where it stopped. `onRun` sees each run as it finishes (to store it).
+ *
+ * @example
+ * ```ts
+ * const result = await runImageStudy({ outDirectory: 'images-small', budget: IMAGE_STUDY_BUDGETS.small });
+ * result.runs.map((run) => [run.name, run.frechet['euler-4']]);
+ * ```
+ */
+export async function runImageStudy({
+  dataDirectory = DEBIAN_FASHION_MNIST_DIRECTORY,
+  outDirectory,
+  budget,
+  seed = 0,
+  memoryBudgetBytes,
+  log = () => {},
+  onProgress = () => {},
+  onRun = async () => {},
+}: {
+  readonly dataDirectory?: string;
+  readonly outDirectory: string;
+  readonly budget: ImageStudyBudget;
+  readonly seed?: number;
+  readonly memoryBudgetBytes?: number | undefined;
+  readonly log?: (message: string) => void;
+  readonly onProgress?: (progress: ImageStudyProgress) => void;
+  readonly onRun?: (run: ImageStudyRun, classifier: ClassifierFacts) => Promise<void>;
+}): Promise<ImageStudyResult> {
+  const started = performance.now();
+  const train = await readFashionMnist({
+    directory: dataDirectory,
+    split: 'train',
+    limit: budget.trainImages,
+  });
+  const test = await readFashionMnist({
+    directory: dataDirectory,
+    split: 'test',
+    limit: budget.testImages,
+  });
+  const d = train.d;
+  await mkdir(outDirectory, { recursive: true });
+  log(`Fashion-MNIST: ${train.n} training and ${test.n} test images from ${dataDirectory}`);
+
+  const { classifier, facts, loaded } = await loadOrTrainClassifier({
+    directory: join(outDirectory, 'classifier'),
+    train,
+    test,
+    settings: { ...budget.classifier, seed, trainImages: train.n },
+    onStep: (step, total) => onProgress({ phase: 'classifier', step, total }),
+  });
+  log(
+    `classifier ${facts.settings.sizes.join('-')} ${loaded ? 'loaded' : `trained in ${facts.trainSeconds.toFixed(1)} s`}: test accuracy ${(100 * facts.testAccuracy).toFixed(2)} %`,
+  );
+  try {
+    const root = createRandomGenerator({ seed });
+    // The same noise for every model: stream 1 of the root seed.
+    const noise = root.split(1).fillNormal(new Float32Array(budget.evaluationSamples * d));
+    const images: DistributionSampler = {
+      d,
+      sample: ({ count, random }) => {
+        const out = new Float32Array(count * d);
+        for (let k = 0; k < count; k += 1) {
+          const row = random.integer(train.n);
+          out.set(train.images.subarray(row * d, (row + 1) * d), k * d);
+        }
+        return out;
+      },
+    };
+    const plans = [
+      { name: 'i-fm', n: null, targetEntropy: 1 },
+      ...budget.couplingSizes.flatMap((n) =>
+        budget.targetEntropies.map((targetEntropy) => ({
+          name: `ot-fm-n${n}-e${targetEntropy}`,
+          n: Math.min(n, train.n),
+          targetEntropy,
+        })),
+      ),
+    ];
+    const runs: ImageStudyRun[] = [];
+    for (const [index, plan] of plans.entries()) {
+      const directory = join(outDirectory, 'models', plan.name);
+      await mkdir(directory, { recursive: true });
+      const evaluationPath = join(directory, 'evaluation.json');
+      const done = await readJson<ImageStudyRun>(evaluationPath);
+      if (done !== null) {
+        log(`${plan.name}: done earlier (${evaluationPath})`);
+        runs.push(done);
+        await onRun(done, facts);
+        continue;
+      }
+      let coupling: Awaited<ReturnType<typeof loadOrSolveImageCoupling>> | null = null;
+      let pairs: ReturnType<typeof createIndependentPairSource>;
+      if (plan.n === null) {
+        pairs = createIndependentPairSource({
+          source: standardNormalSampler({ d }),
+          target: images,
+          seed: seed + index,
+        });
+      } else {
+        const n = plan.n;
+        // Noise and images of the coupling depend on n only, so the couplings at every E share them.
+        const x0 = root
+          .split(2)
+          .split(n)
+          .fillNormal(new Float32Array(n * d));
+        const order = root.split(3).permutation(train.n);
+        const x1 = new Float32Array(n * d);
+        for (let k = 0; k < n; k += 1) {
+          const row = order[k] as number;
+          x1.set(train.images.subarray(row * d, (row + 1) * d), k * d);
+        }
+        log(`${plan.name}: coupling of ${n} noises and ${n} images at E = ${plan.targetEntropy}`);
+        coupling = await loadOrSolveImageCoupling({
+          directory: join(outDirectory, 'couplings', `n${n}-e${plan.targetEntropy}`),
+          x0,
+          x1,
+          d,
+          settings: {
+            n,
+            targetEntropy: plan.targetEntropy,
+            pcaComponents: budget.pcaComponents,
+            pairs: budget.training.steps * budget.training.batchSize,
+            seed: seed + index,
+          },
+          memoryBudgetBytes,
+        });
+        const c = coupling.facts;
+        log(
+          `  ${coupling.loaded ? 'loaded' : 'solved'}: E = ${c.renormalizedEntropy?.toFixed(4)} (relative epsilon ${c.relativeEpsilon?.toExponential(3)}, ${c.solves} solves, ${c.iterations} iterations, ${c.mode} on ${c.backend}), ${c.solveSeconds.toFixed(1)} s = ${c.secondsPerExample.toExponential(3)} s per example`,
+        );
+        pairs = createSampledPairSource({
+          x0,
+          x1,
+          d,
+          rows: coupling.rows,
+          columns: coupling.columns,
+          renormalizedEntropy: c.renormalizedEntropy ?? 1,
+          secondsPerExample: c.secondsPerExample,
+        });
+      }
+      log(
+        `${plan.name}: training ${budget.training.steps} steps of ${budget.training.batchSize} (MLP ${budget.model.hiddenLayers} x ${budget.model.width})`,
+      );
+      const trained = await trainImageFlow({
+        pairs,
+        d,
+        budget,
+        seed: seed + index,
+        directory: join(directory, 'checkpoint'),
+        metadata: { name: plan.name, budget: budget.name, seed },
+        onStep: (step, total) => onProgress({ phase: plan.name, step, total }),
+      });
+      let evaluation: ImageModelEvaluation;
+      try {
+        log(`${plan.name}: trained (${trained.trainSeconds.toFixed(1)} s); sampling and scoring`);
+        evaluation = await evaluateImageModel({
+          model: trained.model,
+          noise,
+          classifier,
+          testImages: test.images,
+          directory,
+          curvatureSamples: budget.curvatureSamples,
+          curvatureSteps: budget.curvatureSteps,
+        });
+      } finally {
+        trained.model.dispose();
+      }
+      const run: ImageStudyRun = {
+        name: plan.name,
+        coupling: plan.n === null ? 'independent' : 'sinkhorn',
+        n: plan.n,
+        targetEntropy: plan.targetEntropy,
+        renormalizedEntropy: coupling === null ? 1 : coupling.facts.renormalizedEntropy,
+        curvature: evaluation.curvature,
+        frechet: evaluation.frechet,
+        functionEvaluations: evaluation.functionEvaluations,
+        samples: evaluation.samples,
+        grid: evaluation.grid,
+        sinkhornSecondsPerExample: coupling?.facts.secondsPerExample ?? 0,
+        couplingSeconds: coupling?.facts.solveSeconds ?? null,
+        couplingMode: coupling?.facts.mode ?? null,
+        trainSeconds: trained.trainSeconds,
+        finalLoss: trained.finalLoss,
+        evaluationSeconds: evaluation.evaluationSeconds,
+      };
+      await writeFile(evaluationPath, `${JSON.stringify(run, null, 2)}\n`);
+      log(
+        `${plan.name}: FD ${IMAGE_SAMPLERS.map((s) => `${s.name} ${run.frechet[s.name].toFixed(2)}`).join(', ')}; curvature ${run.curvature.toFixed(2)}`,
+      );
+      runs.push(run);
+      await onRun(run, facts);
+    }
+    const grids = await writeComparisonGrids(outDirectory, runs, d);
+    return {
+      dataset: {
+        name: 'fashion-mnist',
+        directory: resolve(dataDirectory),
+        trainImages: train.n,
+        testImages: test.n,
+        d,
+        pixelScale: '[-1, 1]',
+      },
+      budget: budget.name,
+      seed,
+      classifier: facts,
+      runs,
+      grids,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    classifier.dispose();
+  }
+}
+
+/** One PNG per sampler: a row of the first 10 samples of each run (the same noises). */
+async function writeComparisonGrids(
+  outDirectory: string,
+  runs: readonly ImageStudyRun[],
+  d: number,
+): Promise<Record<ImageSamplerName, string>> {
+  const { readNpyFile } = await import('@sinkflow/core/node');
+  const grids = {} as Record<ImageSamplerName, string>;
+  for (const sampler of IMAGE_SAMPLERS) {
+    const rows: Float32Array[][] = [];
+    for (const run of runs) {
+      const samples = (await readNpyFile(run.samples[sampler.name])).data as Float32Array;
+      const count = Math.min(10, samples.length / d);
+      rows.push(Array.from({ length: count }, (_, i) => samples.subarray(i * d, (i + 1) * d)));
+    }
+    const path = join(outDirectory, `grid-${sampler.name}.png`);
+    await writeFile(path, imageGridPng({ images: rows, height: 28, width: 28 }));
+    grids[sampler.name] = path;
+  }
+  return grids;
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpyFile } from '@sinkflow/core/node';
+import { describe, expect, it } from 'vitest';
+import { openResultsStore } from '../src/sweep/results-store.js';
+import { sinkflow } from './run-cli-helper.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'sinkflow-images-'));
+const path = (name: string) => join(directory, name);
+const samplers = ['euler-2', 'euler-4', 'euler-8', 'euler-16', 'dopri5'];
+const dataInstalled = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
+
+describe('sinkflow images', () => {
+  it.runIf(dataInstalled)(
+    'runs the tiny study end to end (classifier, coupling, I-FM and OT-FM), stores it and resumes',
+    async () => {
+      const args = ['images', '--budget', 'tiny', '--out', path('out'), '--db', path('db.duckdb')];
+      const first = await sinkflow(...args, '--json', path('first.json'));
+      expect(first.stderr).toMatch(/classifier 784-32-16-10 trained/);
+      expect(first.code).toBe(0);
+      const summary = JSON.parse(readFileSync(path('first.json'), 'utf8'));
+      expect(summary.dataset).toMatchObject({ name: 'fashion-mnist', trainImages: 400, d: 784 });
+      expect(summary.classifier.testAccuracy).toBeGreaterThan(0.1);
+      expect(summary.runs.map((run: { name: string }) => run.name)).toEqual([
+        'i-fm',
+        'ot-fm-n256-e0.1',
+      ]);
+      const [independent, sinkhorn] = summary.runs;
+      expect(independent).toMatchObject({ coupling: 'independent', n: null, targetEntropy: 1 });
+      expect(sinkhorn).toMatchObject({ coupling: 'sinkhorn', n: 256, targetEntropy: 0.1 });
+      expect(Math.abs(sinkhorn.renormalizedEntropy - 0.1)).toBeLessThan(0.02);
+      expect(sinkhorn.sinkhornSecondsPerExample).toBeGreaterThan(0);
+      for (const run of summary.runs) {
+        expect(Object.keys(run.frechet)).toEqual(samplers);
+        for (const sampler of samplers) {
+          expect(Number.isFinite(run.frechet[sampler])).toBe(true);
+          const samples = await readNpyFile(run.samples[sampler]);
+          expect(samples.shape).toEqual([48, 784]);
+          expect(samples.data.every((value) => value >= -1 && value <= 1)).toBe(true);
+        }
+        expect(run.curvature).toBeGreaterThan(0);
+      }
+      const png = readFileSync(summary.grids['euler-4']);
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(first.stdout).toMatch(/ot-fm-n256-e0\.1/);
+
+      const store = await openResultsStore(path('db.duckdb'));
+      const runs = await store.list('images');
+      store.close();
+      expect(runs.map((run) => run.status)).toEqual(['done', 'done']);
+      expect(runs[1]?.metrics?.['frechet-euler-4']).toBeCloseTo(sinkhorn.frechet['euler-4'], 10);
+
+      // Everything is found again: the classifier is loaded, the models are not retrained.
+      const second = await sinkflow(...args, '--json', path('second.json'));
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/classifier 784-32-16-10 loaded/);
+      expect(second.stderr).toMatch(/ot-fm-n256-e0\.1: done earlier/);
+      const again = JSON.parse(readFileSync(path('second.json'), 'utf8'));
+      expect(again.runs).toEqual(summary.runs);
+    },
+    300_000,
+  );
+
+  it('names both ways to get the data when it is missing', async () => {
+    const result = await sinkflow('images', '--data', path('nowhere'), '--out', path('missing'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/apt-get install dataset-fashion-mnist/);
+    expect(result.stderr).toMatch(/train-images-idx3-ubyte\.gz/);
+  });
+});
