@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import type { ShardedReport } from '@sinkflow/distributed';
-import type { SinkhornSolution } from '@sinkflow/ot';
+import type { KernelMode, SinkhornSolution } from '@sinkflow/ot';
 import type { CloudFingerprint } from './cloud-fingerprint.js';
 
 /** The whole entropy search of `solve --target-entropy`: every solve, not only the last one. */
@@ -53,7 +53,8 @@ export interface SolveSummary {
   readonly backend: string;
   /** Why that backend (with the calibration times behind `--backend auto`). */
   readonly backendReason: string;
-  readonly mode: 'dense' | 'online';
+  /** The kernel mode the solve ran in (ot's `KernelMode`). */
+  readonly mode: KernelMode;
   readonly targetEntropy: number | null;
   /** The entropy search (solves, iterations, seconds, reached), or null without a target. */
   readonly search: SearchReport | null;
