@@ -18,7 +18,19 @@ self.onmessage = async (event: MessageEvent<CouplingRequest>) => {
     });
     post({ type: 'progress', message: problem.backendChoice.reason });
     try {
-      const { solution, reached, search } = await problem.solveForEntropy({ targetEntropy });
+      let reported = 0;
+      const { solution, reached, search } = await problem.solveForEntropy({
+        targetEntropy,
+        onProgress: ({ iteration, error, epsilon }) => {
+          const now = performance.now();
+          if (now - reported < 150) return;
+          reported = now;
+          post({
+            type: 'progress',
+            message: `searching epsilon for E = ${targetEntropy}: epsilon ${epsilon.toPrecision(3)}, iteration ${iteration}, marginal error ${error.toExponential(1)}`,
+          });
+        },
+      });
       const { rows, columns } = await problem.samplePairs({
         potentials: solution,
         count: pairCount,

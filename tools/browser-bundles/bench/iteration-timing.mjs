@@ -21,10 +21,12 @@ function clouds(n, d, seed) {
 }
 
 /**
- * Seconds per iteration at n = m, dimension d, kernel mode and thread count: after one warm-up
- * iteration, `blocks` blocks of iterations of about `seconds` each; the fastest block's mean.
+ * Prepares a wasm kernel at n = m, dimension d, kernel mode and thread count and warms it up
+ * (one iteration); `block(count)` then times `count` iterations and returns the seconds per
+ * iteration. The driver alternates blocks of Node and of the page, so that load from other
+ * processes hits both alike, and keeps each side's fastest block.
  */
-export async function timeIterations({ n, d, mode, threads, seconds = 1, blocks = 3 }) {
+export async function prepareTiming({ n, d, mode, threads }) {
   const backend = createWasmBackend({ threads });
   const { x, y } = clouds(n, d, 1);
   const kernel = await backend.prepare({ x, y, n, m: n, d, mode });
@@ -37,19 +39,14 @@ export async function timeIterations({ n, d, mode, threads, seconds = 1, blocks 
     await kernel.logSumExp({ side: 'rows', offsets: g, epsilon: EPSILON, out: f });
     for (let i = 0; i < n; i += 1) f[i] = logMass - f[i];
   };
-  try {
-    let started = performance.now();
-    await iteration();
-    const first = (performance.now() - started) / 1000;
-    const count = Math.max(2, Math.min(100, Math.round(seconds / Math.max(first, 1e-4))));
-    let best = Number.POSITIVE_INFINITY;
-    for (let block = 0; block < blocks; block += 1) {
-      started = performance.now();
+  await iteration();
+  return {
+    description: backend.description,
+    async block(count) {
+      const started = performance.now();
       for (let k = 0; k < count; k += 1) await iteration();
-      best = Math.min(best, (performance.now() - started) / 1000 / count);
-    }
-    return { secondsPerIteration: best, description: backend.description, checksum: f[0] };
-  } finally {
-    await kernel.dispose();
-  }
+      return (performance.now() - started) / 1000 / count;
+    },
+    dispose: () => kernel.dispose(),
+  };
 }

@@ -1,6 +1,10 @@
-// The page of wasm-browser.bench.mjs: exposes the timing function to the driver.
-import { wasmBackendSupported } from '@sinkflow/ot';
-import { timeIterations } from './iteration-timing.mjs';
+// The page of wasm-browser.bench.mjs: one prepared kernel at a time, driven block by block.
+import { prepareTiming } from './iteration-timing.mjs';
 
-globalThis.timeIterations = timeIterations;
-globalThis.wasmBackendSupported = wasmBackendSupported;
+let timing;
+globalThis.prepareTiming = async (config) => {
+  timing = await prepareTiming(config);
+  return timing.description;
+};
+globalThis.timeBlock = (count) => timing.block(count);
+globalThis.disposeTiming = () => timing.dispose();
