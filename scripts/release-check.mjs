@@ -10,8 +10,9 @@
  *    package is installed once, at the version of its tarball (`npm ls`: no missing or invalid
  *    sibling).
  * 3. Runs the README's code snippet ("A first coupling in code"), `require()`s every package from
- *    CommonJS (the `default` export condition), runs `sinkflow --version`, `sinkflow --help` and a
- *    toy `sinkflow quickstart` from the installed bin.
+ *    CommonJS (the `default` export condition), installs the command line with `npm install
+ *    --global` into a prefix of its own and runs that `sinkflow --version`, `sinkflow --help` and a
+ *    toy `sinkflow quickstart` from a folder outside the project.
  * 4. Type-checks a small consumer (the README snippet and the command line's API) with
  *    `moduleResolution: nodenext` and with `bundler`, against the installed type declarations.
  *
@@ -82,10 +83,16 @@ try {
   for (const { manifest } of packages) {
     const listing = run('tar', ['-tzf', tarballOf(manifest)]);
     check(listing.includes('package/LICENSE'), `${manifest.name}: the tarball has no LICENSE`);
-    check(
-      !/workspace:/.test(run('tar', ['-xzOf', tarballOf(manifest), 'package/package.json'])),
-      `${manifest.name}: the packed package.json still holds workspace: ranges`,
-    );
+    const packed = JSON.parse(run('tar', ['-xzOf', tarballOf(manifest), 'package/package.json']));
+    // Installing one package alone pulls its siblings at exactly the versions released with it.
+    for (const [name, range] of Object.entries(packed.dependencies ?? {})) {
+      if (!name.startsWith('@sinkflow/')) continue;
+      const sibling = packages.find((candidate) => candidate.manifest.name === name)?.manifest;
+      check(
+        sibling !== undefined && range === sibling.version,
+        `${manifest.name}: the packed dependency ${name}@${range} is not the sibling's version ${sibling?.version}`,
+      );
+    }
   }
 
   // 2. Install into a fresh npm project.
@@ -167,13 +174,34 @@ fs.writeFileSync('snippet.mjs', out.outputText + "\\nconsole.log('pairs', pairs.
     { cwd: project },
   );
 
-  const bin = join(project, 'node_modules', '.bin', 'sinkflow');
+  // `npm install --global` of the installed @sinkflow/cli folder into a prefix of its own: npm links
+  // the folder and writes the `sinkflow` shim into the prefix's bin, as a global install of the
+  // published package does (its dependencies resolve from the project's node_modules, since
+  // unpublished siblings cannot come from the registry).
+  step('npm install --global (a prefix of its own), sinkflow from its bin');
+  const prefix = join(work, 'global');
+  run(
+    'npm',
+    [
+      'install',
+      '--global',
+      '--prefix',
+      prefix,
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+    ].concat([join(project, 'node_modules', '@sinkflow', 'cli')]),
+    { cwd: work },
+  );
+  const bin = join(prefix, 'bin', 'sinkflow');
+  const elsewhere = join(work, 'elsewhere');
+  mkdirSync(elsewhere);
   const cli = packages.find(({ manifest }) => manifest.name === '@sinkflow/cli')?.manifest;
   check(cli !== undefined, 'no @sinkflow/cli package');
   step('sinkflow --version and --help');
-  check(run(bin, ['--version'], { cwd: project }).trim() === cli.version, 'sinkflow --version');
+  check(run(bin, ['--version'], { cwd: elsewhere }).trim() === cli.version, 'sinkflow --version');
   const helpStarted = performance.now();
-  const help = run(bin, ['--help'], { cwd: project });
+  const help = run(bin, ['--help'], { cwd: elsewhere });
   const helpSeconds = (performance.now() - helpStarted) / 1000;
   check(
     /^ {2}solve /m.test(help) && /^ {2}quickstart /m.test(help),
@@ -195,9 +223,9 @@ fs.writeFileSync('snippet.mjs', out.outputText + "\\nconsole.log('pairs', pairs.
         '--batch-size',
         '32',
       ].concat(['--width', '16', '--hidden-layers', '1', '--n', '64', '--eval-n', '24']),
-      { cwd: project },
+      { cwd: elsewhere },
     );
-    const summary = JSON.parse(readFileSync(join(project, 'quickstart', 'summary.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(elsewhere, 'quickstart', 'summary.json'), 'utf8'));
     check(summary.runs?.length === 3, 'quickstart: summary.json has no three runs');
   }
 

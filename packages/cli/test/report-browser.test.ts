@@ -218,7 +218,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       expect(
         await page.locator('#comparison .bar[data-metric="curvature"] svg rect').count(),
       ).toBeGreaterThanOrEqual(3);
-      const table = await page.locator('table.comparison').innerText();
+      const table = (await page.locator('table.comparison').textContent()) ?? '';
       expect(table).toContain('-84 %');
       expect(table).toContain('curvature of the flow');
       // Samples against the target: 90 dots a figure; trajectories: one line a path.

@@ -74,9 +74,9 @@ export function runComparison(runs: readonly RunRecord[]): RunComparison | undef
  */
 export function comparisonTable(
   comparison: RunComparison,
-  escape: (text: string) => string,
+  escapeHtml: (text: string) => string,
 ): string {
-  const header = comparison.runs.map((run) => `<th>${escape(run)}</th>`).join('');
+  const header = comparison.runs.map((run) => `<th>${escapeHtml(run)}</th>`).join('');
   const rows = comparison.metrics.map((metric) => {
     const reference = metric.values.find((entry) => entry.run === comparison.reference)?.value;
     const present = metric.values.flatMap((entry) => (entry.value === null ? [] : [entry.value]));
@@ -93,9 +93,9 @@ export function comparisonTable(
           : ` <span class="difference">(${value >= reference ? '+' : ''}${(100 * (value / reference - 1)).toFixed(0)} %)</span>`;
       return `<td>${value === best ? `<strong>${shown}</strong>` : shown}${difference}</td>`;
     });
-    return `<tr><th scope="row">${escape(metric.label)}${metric.lowerIsBetter ? ' &darr;' : ''}</th>${cells.join('')}</tr>`;
+    return `<tr><th scope="row">${escapeHtml(metric.label)}${metric.lowerIsBetter ? ' &darr;' : ''}</th>${cells.join('')}</tr>`;
   });
-  return `<table class="comparison"><thead><tr><th>metric (differences against ${escape(comparison.reference)})</th>${header}</tr></thead><tbody>
+  return `<table class="comparison"><thead><tr><th>metric (differences against ${escapeHtml(comparison.reference)})</th>${header}</tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>`;
 }
