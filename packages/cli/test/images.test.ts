@@ -40,6 +40,8 @@ describe('sinkflow images', () => {
           expect(samples.data.every((value) => value >= -1 && value <= 1)).toBe(true);
         }
         expect(run.curvature).toBeGreaterThan(0);
+        expect(run.curvatureMedian).toBeGreaterThan(0);
+        expect(run.divergedTrajectories).toBeGreaterThanOrEqual(0);
       }
       const png = readFileSync(summary.grids['euler-4']);
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

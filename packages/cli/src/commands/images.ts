@@ -114,6 +114,8 @@ Example:
               ]),
             ),
             curvature: run.curvature,
+            curvatureMedian: run.curvatureMedian,
+            divergedTrajectories: run.divergedTrajectories,
             renormalizedEntropy: run.renormalizedEntropy,
             sinkhornSecondsPerExample: run.sinkhornSecondsPerExample,
             trainSeconds: run.trainSeconds,
@@ -153,12 +155,19 @@ Example:
     progress?.stop();
     const summary = { ...result, backend: backend.backend };
     if (json !== undefined) await writeJsonSummary(json, summary, io);
-    const header = ['model', 'E', ...IMAGE_SAMPLERS.map((sampler) => sampler.name), 'curvature'];
+    const header = [
+      'model',
+      'E',
+      ...IMAGE_SAMPLERS.map((sampler) => sampler.name),
+      'curvature',
+      'diverged',
+    ];
     const rows = result.runs.map((run) => [
       run.name,
       run.renormalizedEntropy === null ? '-' : run.renormalizedEntropy.toFixed(3),
       ...IMAGE_SAMPLERS.map((sampler) => run.frechet[sampler.name].toFixed(2)),
       run.curvature.toFixed(2),
+      String(run.divergedTrajectories),
     ]);
     const widths = header.map((title, k) =>
       Math.max(title.length, ...rows.map((row) => (row[k] as string).length)),

@@ -15,6 +15,13 @@ export const IMAGE_SAMPLERS = [
   { name: 'dopri5', method: 'dopri5', steps: 50 },
 ] as const;
 
+/**
+ * A trajectory whose end point has a pixel beyond +-10 (the images are in [-1, 1]) has diverged:
+ * an undertrained MLP can send a rare noise off to 1e9, and one such path would make the mean
+ * curvature meaningless.
+ */
+export const DIVERGED_PIXEL = 10;
+
 /** One of the {@link IMAGE_SAMPLERS} names. */
 export type ImageSamplerName = (typeof IMAGE_SAMPLERS)[number]['name'];
 
@@ -24,8 +31,15 @@ export interface ImageModelEvaluation {
   readonly frechet: Record<ImageSamplerName, number>;
   /** Velocity evaluations of each sampler per image. */
   readonly functionEvaluations: Record<ImageSamplerName, number>;
-  /** Curvature of the flow's trajectories [klein2025] (mean over the curvature noise). */
+  /**
+   * Curvature of the flow's trajectories [klein2025]: the mean over the curvature noises whose
+   * trajectory stays bounded (every pixel of its end point within +-{@link DIVERGED_PIXEL}).
+   */
   readonly curvature: number;
+  /** The median over all the curvature noises (robust to a diverging trajectory). */
+  readonly curvatureMedian: number;
+  /** Trajectories left out of `curvature`: their end point has a pixel beyond +-{@link DIVERGED_PIXEL}. */
+  readonly divergedTrajectories: number;
   /** The `.npy` of each sampler's images (`N x 784` float32 in [-1, 1]). */
   readonly samples: Record<ImageSamplerName, string>;
   /** PNG: one row per sampler, the first `gridColumns` noises. */
@@ -38,8 +52,9 @@ export interface ImageModelEvaluation {
  * (images clipped to the pixel range [-1, 1] and saved as `.npy`), scores each against the test
  * images by the Fréchet distance of the classifier's features (the FID's recipe [heusel2017] with
  * our classifier in place of Inception), and measures the curvature
- * `E int_0^1 ||v(t, x_t) - (x_1 - x_0)||^2 dt` of its trajectories [klein2025] (Euler,
- * `curvatureSteps` steps, on the first `curvatureSamples` noises).
+ * `int_0^1 ||v(t, x_t) - (x_1 - x_0)||^2 dt` of its trajectories [lee2023, klein2025] (Euler,
+ * `curvatureSteps` steps, on the first `curvatureSamples` noises; mean over the bounded ones, see
+ * {@link DIVERGED_PIXEL}, and median over all).
  *
  * @example
  * ```ts
@@ -121,10 +136,26 @@ export async function evaluateImageModel({
     method: 'euler',
     steps: curvatureSteps,
   });
+  const bounded: number[] = [];
+  for (const [i, value] of bent.perSample.entries()) {
+    const end = bent.x1.subarray(i * d, (i + 1) * d);
+    if (Number.isFinite(value) && end.every((pixel) => Math.abs(pixel) <= DIVERGED_PIXEL)) {
+      bounded.push(value);
+    }
+  }
+  const sorted = Array.from(bent.perSample, (value) =>
+    Number.isFinite(value) ? value : Number.MAX_VALUE,
+  ).sort((p, q) => p - q);
   return {
     frechet,
     functionEvaluations,
-    curvature: bent.curvature,
+    // No bounded trajectory at all: the largest finite number rather than NaN.
+    curvature:
+      bounded.length === 0
+        ? Number.MAX_VALUE
+        : bounded.reduce((sum, value) => sum + value, 0) / bounded.length,
+    curvatureMedian: sorted[Math.floor(sorted.length / 2)] as number,
+    divergedTrajectories: bent.perSample.length - bounded.length,
     samples,
     grid,
     evaluationSeconds: (performance.now() - started) / 1000,

@@ -30,7 +30,11 @@ export interface ImageStudyRun {
   readonly targetEntropy: number;
   /** E reached (1 for I-FM). */
   readonly renormalizedEntropy: number | null;
+  /** Mean curvature of the bounded trajectories (see `divergedTrajectories`). */
   readonly curvature: number;
+  readonly curvatureMedian: number;
+  /** Curvature trajectories that diverged (left out of `curvature`). */
+  readonly divergedTrajectories: number;
   readonly frechet: Record<ImageSamplerName, number>;
   readonly functionEvaluations: Record<ImageSamplerName, number>;
   readonly samples: Record<ImageSamplerName, string>;
@@ -252,6 +256,8 @@ export async function runImageStudy({
         targetEntropy: plan.targetEntropy,
         renormalizedEntropy: coupling === null ? 1 : coupling.facts.renormalizedEntropy,
         curvature: evaluation.curvature,
+        curvatureMedian: evaluation.curvatureMedian,
+        divergedTrajectories: evaluation.divergedTrajectories,
         frechet: evaluation.frechet,
         functionEvaluations: evaluation.functionEvaluations,
         samples: evaluation.samples,
@@ -265,7 +271,7 @@ export async function runImageStudy({
       };
       await writeFile(evaluationPath, `${JSON.stringify(run, null, 2)}\n`);
       log(
-        `${plan.name}: FD ${IMAGE_SAMPLERS.map((s) => `${s.name} ${run.frechet[s.name].toFixed(2)}`).join(', ')}; curvature ${run.curvature.toFixed(2)}`,
+        `${plan.name}: FD ${IMAGE_SAMPLERS.map((s) => `${s.name} ${run.frechet[s.name].toFixed(2)}`).join(', ')}; curvature ${run.curvature.toFixed(2)} (median ${run.curvatureMedian.toFixed(2)}, ${run.divergedTrajectories} diverged)`,
       );
       runs.push(run);
       await onRun(run, facts);
