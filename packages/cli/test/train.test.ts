@@ -186,5 +186,14 @@ describe('sinkflow run (a sweep train run)', () => {
     expect(paths).toHaveLength(48);
     expect(paths[0]).toHaveLength(21); // the start and 20 Euler steps
     expect(paths[0]?.[0]).toHaveLength(2);
+    // And samples of the flow against the target, for the report's sample figure.
+    const samples = JSON.parse(result.metrics.samples) as {
+      generated: number[][];
+      target: number[][];
+      projected: boolean;
+    };
+    expect(samples.generated).toHaveLength(256);
+    expect(samples.target).toHaveLength(256);
+    expect(samples.projected).toBe(false);
   }, 60_000);
 });

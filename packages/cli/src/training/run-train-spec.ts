@@ -2,8 +2,8 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { type RunSpec, sinkhornSettingsOfRun } from '../sweep/sweep-config.js';
 import { COUPLING_NAMES, type CouplingName } from './coupling-pair-source.js';
 import { evaluateFlowModel } from './evaluate-flow-model.js';
+import { type FlowPicture, flowPicture } from './flow-samples.js';
 import { loadFlowTask } from './flow-task.js';
-import { flowTrajectories } from './flow-trajectories.js';
 import { trainFlowModel } from './train-flow-model.js';
 import { trainRunMetadata } from './train-run-config.js';
 
@@ -100,15 +100,24 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       l2Uvp: evaluation.l2Uvp,
       bpd: evaluation.bpd,
       negativeLogLikelihood: evaluation.negativeLogLikelihood,
-      // 2-D tasks keep a few paths for the report's trajectory figure (a JSON string metric).
-      trajectories:
-        d === 2
-          ? JSON.stringify(
-              await flowTrajectories({ model: outcome.model, task, seed: seed + 2_000_003 }),
-            )
-          : null,
+      // 2-D tasks keep a few paths and samples for the report's trajectory and sample figures
+      // (JSON string metrics).
+      ...(d === 2
+        ? pictureMetrics(await flowPicture({ model: outcome.model, task, seed: seed + 2_000_003 }))
+        : { trajectories: null, samples: null }),
     };
   } finally {
     outcome.model.dispose();
   }
+}
+
+/** A flow's picture as the run's JSON string metrics. */
+function pictureMetrics(picture: FlowPicture): {
+  readonly trajectories: string;
+  readonly samples: string;
+} {
+  return {
+    trajectories: JSON.stringify(picture.trajectories),
+    samples: JSON.stringify({ ...picture.samples, projected: picture.projected }),
+  };
 }
