@@ -22,6 +22,7 @@ describe('sinkflow images', () => {
       const summary = JSON.parse(readFileSync(path('first.json'), 'utf8'));
       expect(summary.dataset).toMatchObject({ name: 'fashion-mnist', trainImages: 400, d: 784 });
       expect(summary.classifier.testAccuracy).toBeGreaterThan(0.1);
+      expect(summary.reference.train).toBeLessThan(summary.reference.noise);
       expect(summary.runs.map((run: { name: string }) => run.name)).toEqual([
         'i-fm',
         'ot-fm-n256-e0.1',

@@ -181,7 +181,7 @@ Example:
     io.stdout.write(
       [
         `Fashion-MNIST, budget ${budgetName}, seed ${seed}: classifier test accuracy ${(100 * result.classifier.testAccuracy).toFixed(2)} %, ${result.seconds.toFixed(0)} s on ${backend.backend}`,
-        'Frechet distance of classifier features to the test images (lower is better):',
+        `Frechet distance of classifier features to the test images (lower is better; ${result.reference.train.toFixed(2)} for as many training images, ${result.reference.noise.toFixed(2)} for clipped noise):`,
         line(header),
         ...rows.map(line),
         `grids: ${join(outDirectory, 'grid-euler-4.png')} (and the other samplers)`,

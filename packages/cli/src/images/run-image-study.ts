@@ -7,6 +7,7 @@ import {
   type DistributionSampler,
   standardNormalSampler,
 } from '@sinkflow/fm';
+import { featureFrechetDistance } from '@sinkflow/metrics';
 import { type ClassifierFacts, loadOrTrainClassifier } from './classifier-checkpoint.js';
 import {
   evaluateImageModel,
@@ -62,6 +63,11 @@ export interface ImageStudyResult {
   readonly budget: ImageStudyBudget['name'];
   readonly seed: number;
   readonly classifier: ClassifierFacts;
+  /**
+   * The scale of the Fréchet distances: `train`, as many training images as samples (the floor a
+   * perfect model reaches at this sample size); `noise`, the evaluation noise clipped to [-1, 1].
+   */
+  readonly reference: { readonly train: number; readonly noise: number };
   readonly runs: readonly ImageStudyRun[];
   /** PNG grids, one per sampler: a row per model, the same noises in every row. */
   readonly grids: Record<ImageSamplerName, string>;
@@ -135,10 +141,33 @@ export async function runImageStudy({
   log(
     `classifier ${facts.settings.sizes.join('-')} ${loaded ? 'loaded' : `trained in ${facts.trainSeconds.toFixed(1)} s`}: test accuracy ${(100 * facts.testAccuracy).toFixed(2)} %`,
   );
+  const frechetToTest = async (x: Float32Array) =>
+    (
+      await featureFrechetDistance({
+        x,
+        y: test.images,
+        d,
+        featureMap: classifier.featureMap,
+        batchSize: 1000,
+      })
+    ).distance;
   try {
     const root = createRandomGenerator({ seed });
     // The same noise for every model: stream 1 of the root seed.
     const noise = root.split(1).fillNormal(new Float32Array(budget.evaluationSamples * d));
+    const reference = {
+      train: await frechetToTest(
+        rowsOf(
+          train.images,
+          d,
+          root.split(4).permutation(train.n).subarray(0, budget.evaluationSamples),
+        ),
+      ),
+      noise: await frechetToTest(noise.map((value) => Math.min(1, Math.max(-1, value)))),
+    };
+    log(
+      `feature Frechet distance to the test images of ${budget.evaluationSamples} training images: ${reference.train.toFixed(2)}, of clipped noise: ${reference.noise.toFixed(2)}`,
+    );
     const images: DistributionSampler = {
       d,
       sample: ({ count, random }) => {
@@ -289,6 +318,7 @@ export async function runImageStudy({
       budget: budget.name,
       seed,
       classifier: facts,
+      reference,
       runs,
       grids,
       seconds: (performance.now() - started) / 1000,
@@ -296,6 +326,13 @@ export async function runImageStudy({
   } finally {
     classifier.dispose();
   }
+}
+
+/** The given rows of an `n x d` array. */
+function rowsOf(data: Float32Array, d: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * d);
+  for (const [k, row] of rows.entries()) out.set(data.subarray(row * d, (row + 1) * d), k * d);
+  return out;
 }
 
 /** One PNG per sampler: a row of the first 10 samples of each run (the same noises). */
