@@ -6,6 +6,7 @@
 // after a build:
 //   node packages/ot/bench/large-coupling.bench.mjs --n 65536 [--d 64] [--target 0.1]
 //     [--threshold 1e-3] [--mode auto] [--budget-gib 12] [--threads 2] [--json out.json]
+//     [--progress-every 50] (iterations between progress lines on stderr)
 const root = new URL('../../..', import.meta.url).pathname;
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -19,6 +20,7 @@ const mode = argument('mode', 'auto');
 const budget = Number(argument('budget-gib', '12')) * 2 ** 30;
 const threads = Number(argument('threads', '2'));
 const jsonPath = argument('json', undefined);
+const every = Number(argument('progress-every', '50'));
 
 const { createRandomGenerator } = await import(`${root}/packages/core/dist/index.js`);
 const { createSinkhornProblem, createWasmBackend } = await import(
@@ -46,9 +48,13 @@ const result = await problem.solveForEntropy({
   targetEntropy,
   threshold,
   onProgress: ({ iteration, error, epsilon }) => {
-    if (iteration % 100 === 0) {
+    if (iteration % every === 0) {
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
-      process.stderr.write(`  ${seconds} s: eps ${epsilon.toPrecision(4)}, iteration ${iteration}, error ${error.toExponential(2)}\n`);
+      const kept = problem.keptKernelReport();
+      const builds = kept === undefined ? '' : `, builds ${kept.builds}, kept/exact passes ${kept.keptPasses}/${kept.exactPasses}`;
+      process.stderr.write(
+        `  ${seconds} s: eps ${epsilon.toPrecision(4)}, iteration ${iteration}, error ${error.toExponential(2)}${builds}\n`,
+      );
     }
   },
 });

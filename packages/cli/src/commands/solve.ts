@@ -81,9 +81,11 @@ Options:
                            per machine and package versions in $XDG_CACHE_HOME/sinkflow
                            (~/.cache/sinkflow), so later solves of that shape reuse it
   --recalibrate            calibrate --backend auto again (replacing the kept result)
-  --mode auto|dense|online keep the kernel or recompute it          (default auto; js refuses
-                           a dense kernel over the memory budget: half of the RAM, or
-                           SINKFLOW_MEMORY_BUDGET)
+  --mode auto|dense|dense16|online
+                           keep K and K^T in float32, keep one half-precision kernel (wasm:
+                           2 bytes an entry), or recompute K (default auto: dense, then
+                           dense16, then online within the memory budget: half of the RAM, or
+                           SINKFLOW_MEMORY_BUDGET; js refuses a dense kernel over it)
   --pca K                  project on K principal components first
   --seed S                 seed of the subsample that estimates std(C) when (n + m) d^2 is huge (default 0)
   --save-potentials DIR    write DIR/f.npy, DIR/g.npy (float64) and DIR/solve.json (with a
@@ -201,7 +203,7 @@ async function runSolve(
     x,
     y,
     cost: options.choice('cost', ['dot', 'sqeuclidean'] as const, 'dot'),
-    mode: options.choice('mode', ['auto', 'dense', 'online'] as const, 'auto'),
+    mode: options.choice('mode', ['auto', 'dense', 'dense16', 'online'] as const, 'auto'),
     pcaComponents: pca,
     seed: options.integer('seed', { fallback: 0, minimum: 0 }),
   };
