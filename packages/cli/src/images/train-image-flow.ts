@@ -83,7 +83,7 @@ export async function trainImageFlow({
     return {
       model: trainer.model,
       resumedFrom,
-      finalLoss: report?.losses.at(-1) ?? null,
+      finalLoss: report?.losses.at(-1) ?? trainer.report().losses.at(-1) ?? null,
       trainSeconds: trainer.report().waitSeconds + trainer.report().computeSeconds,
     };
   } catch (error) {
