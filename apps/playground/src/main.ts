@@ -19,6 +19,12 @@ import type { CouplingAnswer, TrainingAnswer, TrainingRequest } from './messages
 const PAIRS_DRAWN = 400;
 const TRAJECTORIES_DRAWN = 160;
 const TIME_STEPS = 24;
+/** TensorFlow.js backends for the flows, in order; `?tf=wasm` (or `cpu`, `webgl`) forces one. */
+const TF_BACKENDS = new URLSearchParams(location.search).get('tf')?.split(',') ?? [
+  'webgl',
+  'wasm',
+  'cpu',
+];
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -198,6 +204,7 @@ function train(): void {
       steps,
       starts,
       timeSteps: TIME_STEPS,
+      tfBackends: TF_BACKENDS,
     };
     worker.postMessage(request);
     return worker;

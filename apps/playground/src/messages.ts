@@ -36,6 +36,8 @@ export interface TrainingRequest {
   readonly starts: Float32Array;
   /** Euler steps of a trajectory. */
   readonly timeSteps: number;
+  /** TensorFlow.js backends to try, in order (the first that initialises runs). */
+  readonly tfBackends: readonly string[];
 }
 
 /** A training worker's messages. */

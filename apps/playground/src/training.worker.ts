@@ -14,7 +14,20 @@ import {
   type PairSource,
 } from '@sinkflow/fm';
 import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { TrainingAnswer, TrainingRequest } from './messages.js';
+
+// TensorFlow.js's wasm backend loads its binaries from the build (no CDN: the page works offline),
+// on one thread (its threaded build would start workers of its own from a script of its CDN).
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+});
 
 const post = (answer: TrainingAnswer, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(answer, transfer);
@@ -41,9 +54,12 @@ function cloudSampler(data: Float32Array): DistributionSampler {
   };
 }
 
-/** WebGL when this worker can create a context (OffscreenCanvas), else the cpu backend. */
-async function chooseTfBackend(): Promise<string> {
-  for (const name of ['webgl', 'cpu']) {
+/**
+ * The first of `names` that initialises here: by default WebGL (when this worker can create a
+ * context through OffscreenCanvas), then wasm, then the cpu backend.
+ */
+async function chooseTfBackend(names: readonly string[]): Promise<string> {
+  for (const name of names) {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
@@ -57,11 +73,11 @@ async function chooseTfBackend(): Promise<string> {
 }
 
 self.onmessage = async (event: MessageEvent<TrainingRequest>) => {
-  const { coupling, x, y, targetEntropy, steps, starts, timeSteps } = event.data;
+  const { coupling, x, y, targetEntropy, steps, starts, timeSteps, tfBackends } = event.data;
   let pairs: PairSource | undefined;
   try {
     tf.env().set('PROD', true);
-    const tfBackend = await chooseTfBackend();
+    const tfBackend = await chooseTfBackend(tfBackends);
     const started = performance.now();
     const source = cloudSampler(x);
     const target = cloudSampler(y);
