@@ -65,7 +65,11 @@ for (const targetEntropy of targets) {
   const buildsBefore = half.keptKernelReport()?.builds ?? 0;
   const solution = await half.solve({ epsilon, threshold });
   const builds = (half.keptKernelReport()?.builds ?? 0) - buildsBefore;
-  const referencePairs = await dense.samplePairs({ potentials: reference, count: pairCount, seed: 1 });
+  const referencePairs = await dense.samplePairs({
+    potentials: reference,
+    count: pairCount,
+    seed: 1,
+  });
   const pairs = await half.samplePairs({ potentials: solution, count: pairCount, seed: 1 });
   let same = 0;
   for (let k = 0; k < pairCount; k += 1)

@@ -51,7 +51,10 @@ const result = await problem.solveForEntropy({
     if (iteration % every === 0) {
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       const kept = problem.keptKernelReport();
-      const builds = kept === undefined ? '' : `, builds ${kept.builds}, kept/exact passes ${kept.keptPasses}/${kept.exactPasses}`;
+      const builds =
+        kept === undefined
+          ? ''
+          : `, builds ${kept.builds}, kept/exact passes ${kept.keptPasses}/${kept.exactPasses}`;
       process.stderr.write(
         `  ${seconds} s: eps ${epsilon.toPrecision(4)}, iteration ${iteration}, error ${error.toExponential(2)}${builds}\n`,
       );
