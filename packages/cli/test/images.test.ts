@@ -54,6 +54,10 @@ describe('sinkflow images', () => {
       expect(runs.map((run) => run.status)).toEqual(['done', 'done']);
       expect(runs[1]?.metrics?.['frechet-euler-4']).toBeCloseTo(sinkhorn.frechet['euler-4'], 10);
 
+      const report = await sinkflow('report', '--db', path('db.duckdb'), '--out', path('r.html'));
+      expect(report.code).toBe(0);
+      expect(readFileSync(path('r.html'), 'utf8')).toContain('figure-images-frechet-steps');
+
       // Everything is found again: the classifier is loaded, the models are not retrained.
       const second = await sinkflow(...args, '--json', path('second.json'));
       expect(second.code).toBe(0);

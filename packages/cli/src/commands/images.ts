@@ -113,6 +113,7 @@ Example:
                 run.frechet[sampler.name],
               ]),
             ),
+            'functionEvaluations-dopri5': run.functionEvaluations.dopri5,
             curvature: run.curvature,
             curvatureMedian: run.curvatureMedian,
             divergedTrajectories: run.divergedTrajectories,

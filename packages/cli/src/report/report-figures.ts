@@ -1,4 +1,5 @@
 import type { RunRecord } from '../sweep/results-store.js';
+import { imageFigures } from './image-figures.js';
 import { metricLabel } from './metric-labels.js';
 import { sconesFigures } from './scones-figures.js';
 
@@ -29,7 +30,9 @@ export interface FigureSpec {
  * errors of the sampled pairs and of the barycentric projection against E (one line per
  * benchmark, d and n) and against n (one line per E or relative epsilon); for training runs,
  * curvature, reconstruction and BPD against E (I-FM and supervised runs as reference lines) and
- * against n (one line per E); for `sinkflow scones` runs, BW-UVP against d ({@link sconesFigures}).
+ * against n (one line per E); for `sinkflow scones` runs, BW-UVP against d ({@link sconesFigures});
+ * for `sinkflow images` runs, Fréchet distance against steps and E, curvature against E
+ * ({@link imageFigures}).
  */
 export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
   const finished = runs.filter((run) => run.status === 'done' && run.metrics !== null);
@@ -218,5 +221,5 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
     ),
   ]
     .filter((spec): spec is FigureSpec => spec !== undefined)
-    .concat(sconesFigures(runs));
+    .concat(sconesFigures(runs), imageFigures(runs));
 }

@@ -1,0 +1,95 @@
+import type { RunRecord } from '../sweep/results-store.js';
+import type { FigureSpec } from './report-figures.js';
+
+/** Euler step counts of `sinkflow images` and the metric that holds each Fréchet distance. */
+const EULER_STEPS = [2, 4, 8, 16] as const;
+
+/**
+ * The figures of the Fashion-MNIST study [klein2025, Fig. 7] from `sinkflow images --db` runs: the
+ * classifier-feature Fréchet distance against the number of velocity evaluations (Euler at 2, 4,
+ * 8, 16 steps, and Dopri5 at its own count when recorded), one line per model; the Fréchet
+ * distance at 4 Euler steps and the curvature against E, one line per n (I-FM as a reference
+ * line). Each is absent without the points it needs.
+ */
+export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
+  const finished = runs.filter(
+    (run) => run.kind === 'images' && run.status === 'done' && run.metrics !== null,
+  );
+  const metricsOf = (run: RunRecord) => run.metrics as Record<string, unknown>;
+  const configOf = (run: RunRecord) => run.config as Record<string, unknown>;
+  const finite = (value: unknown): value is number =>
+    typeof value === 'number' && Number.isFinite(value);
+  const nameOf = (run: RunRecord) => {
+    const config = configOf(run);
+    return config.coupling === 'independent'
+      ? 'I-FM'
+      : `OT-FM n=${String(config.n)} E=${String(config.targetEntropy)}`;
+  };
+  const stepPoints = finished.flatMap((run) => {
+    const metrics = metricsOf(run);
+    const points: Record<string, number | string>[] = EULER_STEPS.flatMap((steps) => {
+      const value = metrics[`frechet-euler-${steps}`];
+      return finite(value) ? [{ model: nameOf(run), evaluations: steps, frechet: value }] : [];
+    });
+    const dopri5 = metrics['frechet-dopri5'];
+    const evaluations = metrics['functionEvaluations-dopri5'];
+    if (finite(dopri5) && finite(evaluations)) {
+      points.push({ model: `${nameOf(run)} (Dopri5)`, evaluations, frechet: dopri5 });
+    }
+    return points;
+  });
+  const independent = finished.find((run) => configOf(run).coupling === 'independent');
+  const coupled = finished.filter((run) => configOf(run).coupling === 'sinkhorn');
+  const againstE = (metric: string) =>
+    coupled.flatMap((run) => {
+      const value = metricsOf(run)[metric];
+      const entropy = metricsOf(run).renormalizedEntropy;
+      return finite(value) && finite(entropy)
+        ? [{ n: `n=${String(configOf(run).n)}`, renormalizedEntropy: entropy, [metric]: value }]
+        : [];
+    });
+  const reference = (metric: string) => {
+    const value = independent === undefined ? undefined : metricsOf(independent)[metric];
+    return finite(value) ? [{ label: 'I-FM', value }] : [];
+  };
+  const figures: FigureSpec[] = [];
+  if (stepPoints.length >= 2) {
+    figures.push({
+      id: 'images-frechet-steps',
+      title: 'Fashion-MNIST: Fréchet distance against velocity evaluations',
+      caption:
+        'Fréchet distance of classifier features between generated and test images (lower is better) after Euler at 2, 4, 8 and 16 steps, one line per model; Dopri5 as a separate point at its own number of evaluations.',
+      x: 'evaluations',
+      y: 'frechet',
+      series: 'model',
+      xLabel: 'velocity evaluations per image',
+      yLabel: 'feature Fréchet distance',
+      logX: true,
+      logY: true,
+      references: [],
+      points: stepPoints,
+    });
+  }
+  for (const [metric, label, id] of [
+    ['frechet-euler-4', 'feature Fréchet distance at 4 Euler steps', 'images-frechet-e'],
+    ['curvature', 'curvature', 'images-curvature-e'],
+  ] as const) {
+    const points = againstE(metric);
+    if (points.length < 2) continue;
+    figures.push({
+      id,
+      title: `Fashion-MNIST: ${label} against E`,
+      caption: `${label} of OT-FM against the renormalized entropy E of its coupling, one line per n; I-FM (E = 1) as a reference line.`,
+      x: 'renormalizedEntropy',
+      y: metric,
+      series: 'n',
+      xLabel: 'renormalized entropy E',
+      yLabel: label,
+      logX: true,
+      logY: false,
+      references: reference(metric),
+      points,
+    });
+  }
+  return figures;
+}
