@@ -2,7 +2,41 @@
 // cross-origin isolated), the entropy search to E, and exact pair sampling.
 import { createPointCloud } from '@sinkflow/core';
 import { createSinkhornProblem } from '@sinkflow/ot';
-import type { CouplingAnswer, CouplingRequest } from './messages.js';
+import { type CouplingAnswer, type CouplingRequest, PLAN_BINS } from './messages.js';
+
+/** Pairs drawn for the density of the plan. */
+const PLAN_SAMPLES = 40_000;
+
+/** For each point, its bin when the points are ordered by angle around the origin. */
+function angleBins(data: Float32Array): Int32Array {
+  const n = data.length / 2;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) =>
+      Math.atan2(data[2 * a + 1] as number, data[2 * a] as number) -
+      Math.atan2(data[2 * b + 1] as number, data[2 * b] as number),
+  );
+  const bins = new Int32Array(n);
+  order.forEach((point, rank) => {
+    bins[point] = Math.floor((rank * PLAN_BINS) / n);
+  });
+  return bins;
+}
+
+/** The plan's density from exact samples: counts of (bin of x_i, bin of y_j), scaled to max 1. */
+function planDensity(x: Float32Array, y: Float32Array, rows: Int32Array, columns: Int32Array) {
+  const rowBins = angleBins(x);
+  const columnBins = angleBins(y);
+  const plan = new Float32Array(PLAN_BINS * PLAN_BINS);
+  for (let k = 0; k < rows.length; k += 1) {
+    const cell =
+      (rowBins[rows[k] as number] as number) * PLAN_BINS +
+      (columnBins[columns[k] as number] as number);
+    plan[cell] = (plan[cell] as number) + 1;
+  }
+  let top = 0;
+  for (const value of plan) top = Math.max(top, value);
+  return plan.map((value) => value / Math.max(top, 1));
+}
 
 const post = (answer: CouplingAnswer, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(answer, transfer);
@@ -36,11 +70,18 @@ self.onmessage = async (event: MessageEvent<CouplingRequest>) => {
         count: pairCount,
         seed: 0,
       });
+      const many = await problem.samplePairs({
+        potentials: solution,
+        count: PLAN_SAMPLES,
+        seed: 1,
+      });
+      const plan = planDensity(x, y, many.rows, many.columns);
       post(
         {
           type: 'done',
           rows,
           columns,
+          plan,
           epsilon: solution.epsilon,
           relativeEpsilon: solution.relativeEpsilon,
           renormalizedEntropy: solution.renormalizedEntropy,
@@ -51,7 +92,7 @@ self.onmessage = async (event: MessageEvent<CouplingRequest>) => {
           backend: problem.backendChoice.reason,
           crossOriginIsolated: self.crossOriginIsolated,
         },
-        [rows.buffer, columns.buffer],
+        [rows.buffer, columns.buffer, plan.buffer],
       );
     } finally {
       await problem.dispose();

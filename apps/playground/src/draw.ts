@@ -115,3 +115,25 @@ export function drawTrajectories(
   const now = trajectories[last] as Float32Array;
   drawCloud(canvas, { data: now, n: count }, SOURCE_COLOR, 1.6);
 }
+
+/**
+ * The plan's density as an image: cell (r, c) of the `bins x bins` grid (rows: source points by
+ * angle, columns: target points by angle) in shades of blue, white for zero.
+ */
+export function drawPlan(canvas: HTMLCanvasElement, plan: Float32Array, bins: number): void {
+  const drawing = context(canvas);
+  const image = drawing.createImageData(bins, bins);
+  for (let cell = 0; cell < bins * bins; cell += 1) {
+    const level = Math.sqrt(plan[cell] as number); // sqrt: the faint mass stays visible
+    image.data[4 * cell] = Math.round(255 - level * (255 - 20));
+    image.data[4 * cell + 1] = Math.round(255 - level * (255 - 60));
+    image.data[4 * cell + 2] = Math.round(255 - level * (255 - 140));
+    image.data[4 * cell + 3] = 255;
+  }
+  const scratch = new OffscreenCanvas(bins, bins);
+  (scratch.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(image, 0, 0);
+  drawing.imageSmoothingEnabled = false;
+  drawing.fillStyle = '#fff';
+  drawing.fillRect(0, 0, canvas.width, canvas.height);
+  drawing.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+}

@@ -9,12 +9,18 @@ import {
   clear,
   drawCloud,
   drawPairs,
+  drawPlan,
   drawTrajectories,
   SOURCE_COLOR,
   TARGET_COLOR,
   toData,
 } from './draw.js';
-import type { CouplingAnswer, TrainingAnswer, TrainingRequest } from './messages.js';
+import {
+  type CouplingAnswer,
+  PLAN_BINS,
+  type TrainingAnswer,
+  type TrainingRequest,
+} from './messages.js';
 
 const PAIRS_DRAWN = 400;
 const TRAJECTORIES_DRAWN = 160;
@@ -48,6 +54,7 @@ const ui = {
   progress: element<HTMLProgressElement>('progress'),
   status: element<HTMLParagraphElement>('status'),
   couplingCanvas: element<HTMLCanvasElement>('coupling-canvas'),
+  planCanvas: element<HTMLCanvasElement>('plan-canvas'),
   ifmCanvas: element<HTMLCanvasElement>('ifm-canvas'),
   otfmCanvas: element<HTMLCanvasElement>('otfm-canvas'),
   ifmResult: element<HTMLSpanElement>('ifm-result'),
@@ -84,6 +91,7 @@ function currentClouds(): { x: Cloud; y: Cloud } {
 }
 
 function drawClouds(): void {
+  drawPlan(ui.planCanvas, new Float32Array(PLAN_BINS * PLAN_BINS), PLAN_BINS);
   clear(ui.couplingCanvas);
   drawCloud(ui.couplingCanvas, clouds.x, SOURCE_COLOR);
   drawCloud(ui.couplingCanvas, clouds.y, TARGET_COLOR);
@@ -132,6 +140,7 @@ function couple(): void {
     }
     drawClouds();
     drawPairs(ui.couplingCanvas, x, y, answer.rows, answer.columns);
+    drawPlan(ui.planCanvas, answer.plan, PLAN_BINS);
     ui.couplingResult.textContent =
       `epsilon ${answer.epsilon.toPrecision(3)} (${answer.relativeEpsilon.toPrecision(3)} std(C)), ` +
       `E ${answer.renormalizedEntropy.toFixed(3)}${answer.reached ? '' : ' (target not reached)'}, ` +

@@ -1,3 +1,6 @@
+/** Bins per side of the plan's density image. */
+export const PLAN_BINS = 96;
+
 /** A request to the coupling worker: solve for E between x and y, then sample pairs. */
 export interface CouplingRequest {
   readonly x: Float32Array;
@@ -12,6 +15,8 @@ export type CouplingAnswer =
       readonly type: 'done';
       readonly rows: Int32Array;
       readonly columns: Int32Array;
+      /** The plan's density: PLAN_BINS x PLAN_BINS counts of many sampled pairs, rows and columns by angle. */
+      readonly plan: Float32Array;
       readonly epsilon: number;
       readonly relativeEpsilon: number;
       readonly renormalizedEntropy: number;

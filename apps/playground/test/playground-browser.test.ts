@@ -73,6 +73,8 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
       expect(await countPixels(page, 'coupling-canvas', 'grey')).toBeGreaterThan(2000);
       expect(await countPixels(page, 'coupling-canvas', 'blue')).toBeGreaterThan(300);
       expect(await countPixels(page, 'coupling-canvas', 'orange')).toBeGreaterThan(300);
+      // The plan's density: blue cells where sampled pairs fell, white elsewhere.
+      expect(await countPixels(page, 'plan-canvas', 'blue')).toBeGreaterThan(500);
 
       // A short training of both flows, then their animation.
       await page.fill('#steps', '60');
