@@ -2,6 +2,8 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { imageGridPng } from '../src/images/image-grid-png.js';
 import { createSampledPairSource } from '../src/images/sampled-pair-source.js';
+import { imageFigures } from '../src/report/image-figures.js';
+import type { RunRecord } from '../src/sweep/results-store.js';
 
 describe('imageGridPng', () => {
   it('writes a greyscale PNG whose chunks carry the CRC-32 of zlib and whose pixels are the tiles', () => {
@@ -55,5 +57,73 @@ describe('createSampledPairSource', () => {
     const resumed = createSampledPairSource(options);
     await resumed.start({ state });
     expect([...(await resumed.next({ count: 2 })).x0]).toEqual([1, 2]);
+  });
+});
+
+describe('imageFigures', () => {
+  const run = (
+    id: string,
+    config: Record<string, unknown>,
+    metrics: Record<string, number>,
+  ): RunRecord => ({
+    id,
+    sweep: 'images',
+    kind: 'images',
+    config,
+    status: 'done',
+    metrics,
+    seconds: 1,
+    error: null,
+    updatedAt: '',
+  });
+  const fd = (base: number) => ({
+    'frechet-euler-2': base * 4,
+    'frechet-euler-4': base * 2,
+    'frechet-euler-8': base,
+    'frechet-euler-16': base,
+    'frechet-dopri5': base,
+    'functionEvaluations-dopri5': 40,
+  });
+  const runs = [
+    run('a', { coupling: 'independent', n: null, targetEntropy: 1 }, { ...fd(10), curvature: 9 }),
+    ...[
+      [4096, 0.1, 5],
+      [4096, 0.2, 6],
+      [16384, 0.1, 4],
+    ].map(([n, entropy, base]) =>
+      run(
+        `n${n}-${entropy}`,
+        { coupling: 'sinkhorn', n, targetEntropy: entropy },
+        {
+          ...fd(base as number),
+          curvature: base as number,
+          renormalizedEntropy: entropy as number,
+          sinkhornSecondsPerExample: 1e-3 * (n as number),
+        },
+      ),
+    ),
+  ];
+
+  it('draws FD against evaluations, and FD and curvature against E and n, with I-FM as reference', () => {
+    const figures = imageFigures(runs);
+    expect(figures.map((figure) => figure.id)).toEqual([
+      'images-frechet-steps',
+      'images-frechet-e',
+      'images-curvature-e',
+      'images-frechet-n',
+      'images-sinkhorn-cost-n',
+    ]);
+    const [steps, frechetE, curvatureE] = figures;
+    expect(steps?.points).toHaveLength(4 * 5);
+    expect(steps?.points).toContainEqual({ model: 'I-FM (Dopri5)', evaluations: 40, frechet: 10 });
+    expect(frechetE?.references).toEqual([{ label: 'I-FM', value: 20 }]);
+    expect(curvatureE?.points).toContainEqual({
+      n: 'n=16384',
+      renormalizedEntropy: 0.1,
+      curvature: 4,
+    });
+    expect(imageFigures(runs.slice(0, 1)).map((figure) => figure.id)).toEqual([
+      'images-frechet-steps',
+    ]);
   });
 });

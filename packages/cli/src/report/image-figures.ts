@@ -9,7 +9,8 @@ const EULER_STEPS = [2, 4, 8, 16] as const;
  * classifier-feature Fréchet distance against the number of velocity evaluations (Euler at 2, 4,
  * 8, 16 steps, and Dopri5 at its own count when recorded), one line per model; the Fréchet
  * distance at 4 Euler steps and the curvature against E, one line per n (I-FM as a reference
- * line). Each is absent without the points it needs.
+ * line); the Fréchet distance at 4 Euler steps and the Sinkhorn seconds per example against n, one
+ * line per E. Each is absent without the points it needs.
  */
 export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
   const finished = runs.filter(
@@ -88,6 +89,35 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
       logX: true,
       logY: false,
       references: reference(metric),
+      points,
+    });
+  }
+  const againstN = (metric: string) =>
+    coupled.flatMap((run) => {
+      const value = metricsOf(run)[metric];
+      const n = configOf(run).n;
+      return finite(value) && finite(n)
+        ? [{ E: `E=${String(configOf(run).targetEntropy)}`, n, [metric]: value }]
+        : [];
+    });
+  for (const [metric, label, id, logY] of [
+    ['frechet-euler-4', 'feature Fréchet distance at 4 Euler steps', 'images-frechet-n', false],
+    ['sinkhornSecondsPerExample', 'Sinkhorn seconds per example', 'images-sinkhorn-cost-n', true],
+  ] as const) {
+    const points = againstN(metric);
+    if (points.length < 2) continue;
+    figures.push({
+      id,
+      title: `Fashion-MNIST: ${label} against n`,
+      caption: `${label} of OT-FM against the coupling's size n, one line per target entropy E.`,
+      x: 'n',
+      y: metric,
+      series: 'E',
+      xLabel: 'coupling size n',
+      yLabel: label,
+      logX: true,
+      logY,
+      references: metric === 'frechet-euler-4' ? reference(metric) : [],
       points,
     });
   }
