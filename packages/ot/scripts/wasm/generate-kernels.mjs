@@ -20,6 +20,7 @@ import {
   scaleVectorFunction,
 } from './expectation-pass.mjs';
 import {
+  buildHalfExactFunction,
   buildHalfFunction,
   halfColumnsFunction,
   halfRowsFunction,
@@ -70,6 +71,7 @@ export function generateKernelsWat() {
     logSumExpDenseFunction(),
     buildDenseFunction(),
     buildHalfFunction(),
+    buildHalfExactFunction(),
     halfRowsFunction(),
     halfColumnsFunction(),
     statisticsRowFunction(),

@@ -37,7 +37,7 @@ import {
   scratchPointer,
   tileCall,
 } from './pass-common.mjs';
-import { f32x4, f64, get, i32x4, lines, locals, set } from './wat-text.mjs';
+import { f32x4, f64, get, i32x4, lines, locals, set, shuffle64 } from './wat-text.mjs';
 
 /** The scale of the stored values: entries e <= 2^0.5 become Q = 2^14 e <= 2^14.5 < 65504. */
 export const HALF_STORAGE_EXPONENT = 14;
@@ -125,6 +125,114 @@ export function buildHalfFunction() {
             ),
           ),
         ]),
+      ]),
+    }),
+    ')',
+  );
+}
+
+/**
+ * `build_half_exact(a, aStride, d, panels, rows, cols, h, h32, s, shifts, sums, Q, qStride, rowBuffer,
+ * counter, G, B, tileIndex, scratch...)`: the exact rows soft-max pass and the kept matrix around
+ * its offsets in one sweep of the X Y^T tile (one GEMM instead of two). For each 4 rows, the tiles
+ * of all column blocks go to this thread's buffer (4 x cols float32 at rowBuffer + 16 tid cols)
+ * with the running row maxima of h32 + K; then each row's shift is Ms_i = round(max s), and one
+ * pass over the buffer writes Q_ij = half(2^14 2^((h'_j + K_ij) s - Ms_i)) and sums the same
+ * float32 terms in float64: shifts[i] = Ms_i, sums[i] = S_i, so the pass's answer is
+ * max h + eps (Ms_i ln 2 + ln S_i), as `lse_online` gives it (without its skipping of terms below
+ * 2^-126 of the row maximum, which `expGroup` clamps to 2^-125 instead).
+ */
+export function buildHalfExactFunction() {
+  return lines(
+    '(func (export "build_half_exact")',
+    '(param $a i32) (param $aStride i32) (param $d i32) (param $panels i32) (param $rows i32) (param $cols i32)',
+    '(param $h i32) (param $h32 i32) (param $s f64) (param $shifts i32) (param $sums i32) (param $Q i32) (param $qStride i32)',
+    '(param $rowBuffer i32) (param $counter i32) (param $G i32) (param $B i32) (param $tileIndex i32)',
+    SCRATCH_PARAMS,
+    locals('i32', [
+      'scratch',
+      'buffer',
+      'bs',
+      'first',
+      'last',
+      'cb',
+      'count',
+      'r0',
+      'ap',
+      'kp',
+      'hp',
+      'qp',
+      'end',
+    ]),
+    locals('f32', ['m0', 'm1', 'm2', 'm3']),
+    locals('f64', ['shift']),
+    locals('v128', ['vs', 'vC', 'ea', 'eb', 'e', 'acc0', 'acc1']),
+    expGroupLocals('a'),
+    expGroupLocals('b'),
+    scratchPointer(),
+    set('bs', `(i32.shl ${get('cols')} (i32.const 2))`),
+    set(
+      'buffer',
+      `(i32.add ${get('rowBuffer')} (i32.mul ${get('tid')} (i32.shl ${get('bs')} (i32.const 2))))`,
+    ),
+    set('vs', `(f64x2.splat ${get('s')})`),
+    itemLoop({
+      perItem: get('G'),
+      total: get('rows'),
+      body: rowQuads([
+        [0, 1, 2, 3].map((r) => set(`m${r}`, '(f32.const -inf)')),
+        columnBlocks('count', [
+          tileCall({
+            rows: quadRows(),
+            cb: get('cb'),
+            count: get('count'),
+            tile: `(i32.add ${get('buffer')} (i32.shl ${get('cb')} (i32.const 2)))`,
+            tileStride: get('bs'),
+            h32: get('h32'),
+            maxima: `(i32.add ${get('scratch')} (i32.const ${SCRATCH.maxima}))`,
+            withMax: true,
+          }),
+          [0, 1, 2, 3].map((r) =>
+            set(
+              `m${r}`,
+              `(f32.max ${get(`m${r}`)} (call $hmax (v128.load offset=${SCRATCH.maxima + 16 * r} ${get('scratch')})))`,
+            ),
+          ),
+        ]),
+        [0, 1, 2, 3].map((r) =>
+          lines(
+            set('shift', `(f64.nearest (f64.mul (f64.promote_f32 ${get(`m${r}`)}) ${get('s')}))`),
+            set('vC', `(f64x2.splat (f64.sub ${f64(MAGIC)} ${get('shift')}))`),
+            set('acc0', '(v128.const i64x2 0 0)'),
+            set('acc1', '(v128.const i64x2 0 0)'),
+            set('kp', `(i32.add ${get('buffer')} (i32.mul ${get('bs')} (i32.const ${r})))`),
+            set('hp', get('h')),
+            set(
+              'qp',
+              `(i32.add ${get('Q')} (i32.mul (i32.add ${get('r0')} (i32.const ${r})) ${get('qStride')}))`,
+            ),
+            set('end', `(i32.add ${get('kp')} ${get('bs')})`),
+            `(block $done${r} (loop $columns${r}`,
+            `  (br_if $done${r} (i32.ge_u ${get('kp')} ${get('end')}))`,
+            expGroup('ea', 'a', 0, 0),
+            expGroup('eb', 'b', 16, 32),
+            `(v128.store ${get('qp')} (i16x8.narrow_i32x4_u ${toHalfBits(get('ea'))} ${toHalfBits(get('eb'))}))`,
+            // One float32 addition of two terms, then float64 accumulation (as $exp_sum).
+            set('e', `(f32x4.add ${get('ea')} ${get('eb')})`),
+            set('acc0', `(f64x2.add ${get('acc0')} (f64x2.promote_low_f32x4 ${get('e')}))`),
+            set(
+              'acc1',
+              `(f64x2.add ${get('acc1')} (f64x2.promote_low_f32x4 ${shuffle64([1, 0], get('e'), get('e'))}))`,
+            ),
+            set('kp', `(i32.add ${get('kp')} (i32.const 32))`),
+            set('hp', `(i32.add ${get('hp')} (i32.const 64))`),
+            set('qp', `(i32.add ${get('qp')} (i32.const 16))`),
+            `  (br $columns${r})))`,
+            set('acc0', `(f64x2.add ${get('acc0')} ${get('acc1')})`),
+            `(f64.store (i32.add ${get('shifts')} (i32.shl (i32.add ${get('r0')} (i32.const ${r})) (i32.const 3))) ${get('shift')})`,
+            `(f64.store (i32.add ${get('sums')} (i32.shl (i32.add ${get('r0')} (i32.const ${r})) (i32.const 3))) (f64.add (f64x2.extract_lane 0 ${get('acc0')}) (f64x2.extract_lane 1 ${get('acc0')})))`,
+          ),
+        ),
       ]),
     }),
     ')',

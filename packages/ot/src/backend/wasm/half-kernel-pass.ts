@@ -42,6 +42,9 @@ export class HalfKernelAnchor {
   keptPasses = 0;
   /** Passes answered by the online kernel (stale anchor, new epsilon, or `exact`). */
   exactPasses = 0;
+  /** The offsets of the last rows pass (all finite) and its epsilon: a ready anchor. */
+  lastRowOffsets: Float64Array | undefined;
+  lastRowEpsilon = Number.NaN;
 
   get anchored(): boolean {
     return this.columnAnchor.length > 0;
@@ -86,6 +89,11 @@ export function runHalfLogSumExp(
     request.exact === true ||
     context.clouds.badRows.length > 0 ||
     context.clouds.badColumns.length > 0;
+  const finite = !exactOnly && offsets.every(Number.isFinite);
+  if (side === 'rows' && finite) {
+    anchor.lastRowOffsets = offsets.slice();
+    anchor.lastRowEpsilon = epsilon;
+  }
   if (!exactOnly && anchor.anchored && anchor.epsilon === epsilon) {
     const fresh =
       side === 'rows'
@@ -93,12 +101,29 @@ export function runHalfLogSumExp(
         : storedColumns(context, anchor, offsets, epsilon, out);
     if (fresh) return;
   }
+  if (finite && side === 'rows') {
+    // The exact pass and the new matrix around its offsets, in one sweep of the tile.
+    if (buildWithRowsPass(context, anchor, offsets, epsilon, out, functionName)) {
+      anchor.exactPasses += 1;
+      return;
+    }
+  } else if (finite && anchor.lastRowOffsets !== undefined && anchor.lastRowEpsilon === epsilon) {
+    // A stale columns pass: a new matrix around the last rows pass's offsets (one sweep), then
+    // the columns pass from it; if even that is stale, the exact pass below.
+    const discarded = new Float64Array(problem.n);
+    const offsetsOfRows = anchor.lastRowOffsets;
+    if (
+      buildWithRowsPass(context, anchor, offsetsOfRows, epsilon, discarded, functionName) &&
+      storedColumns(context, anchor, offsets, epsilon, out)
+    ) {
+      return;
+    }
+  }
   anchor.exactPasses += 1;
-  // The exact answer (online kernel), then a new anchor around these offsets.
+  // The exact answer (online kernel), then (columns) a new anchor around its output.
   runLogSumExp(context, problem, request);
-  if (exactOnly || !offsets.every(Number.isFinite) || !out.every(Number.isFinite)) return;
-  if (side === 'rows') anchorFromRows(context, anchor, epsilon);
-  else anchorFromColumns(context, anchor, offsets, out, epsilon, functionName);
+  if (!finite || !out.every(Number.isFinite) || side === 'rows') return;
+  anchorFromColumns(context, anchor, offsets, out, epsilon, functionName);
 }
 
 /** Rows pass on the kept matrix; false (nothing written) when the anchor is stale. */
@@ -214,18 +239,59 @@ function writeWeights(
 }
 
 /**
- * New anchor after an exact rows pass: its shifted offsets h' (plan.offsets, float64) become
- * beta' and its per-row shifts Ms_i (plan.outShift) the row shifts.
+ * The exact rows pass for offsets h and a new matrix around them, in one sweep of the X Y^T tile
+ * (`build_half_exact`): beta' = h' (h - max h, clamped, as the pass uses it) and Ms_i the pass's
+ * integer row shifts, so every row's largest entry is about 1. Writes the pass's answer
+ * max h + eps (Ms_i ln 2 + ln S_i) to `out`, as `runLogSumExp` does. False (nothing done) when
+ * the offsets are not all finite.
  */
-function anchorFromRows(context: KernelContext, anchor: HalfKernelAnchor, epsilon: number): void {
-  const { plan } = context;
-  // runLogSumExp left h' = h - max h (clamped) in plan.offsets and Ms_i in plan.outShift: the
-  // build uses exactly these, so beta' = h' (max h reappears in D of the next passes, exactly).
+function buildWithRowsPass(
+  context: KernelContext,
+  anchor: HalfKernelAnchor,
+  offsets: Float64Array,
+  epsilon: number,
+  out: Float64Array,
+  functionName: string,
+): boolean {
+  const { plan, tuning } = context;
+  const shifted = writeShiftedOffsets(context, offsets, plan.mPad, epsilon, functionName);
+  if (shifted.kind !== 'finite') return false;
+  context.run(
+    'build_half_exact',
+    [
+      plan.xRows,
+      4 * plan.d,
+      plan.d,
+      plan.yPanels,
+      plan.nPad,
+      plan.mPad,
+      plan.offsets,
+      plan.offsets32,
+      Math.LOG2E / epsilon,
+      plan.outShift,
+      plan.outSum,
+      plan.half,
+      2 * plan.mPad,
+      plan.rowBuffer,
+      plan.counter,
+      tuning.rowGroup,
+      tuning.columnBlock,
+      tileIndex(plan.d),
+    ],
+    plan.nPad * plan.mPad * (plan.d + 16),
+  );
+  const shifts = new Float64Array(context.buffer, plan.outShift, plan.n);
+  const sums = new Float64Array(context.buffer, plan.outSum, plan.n);
+  for (let i = 0; i < plan.n; i += 1) {
+    out[i] =
+      shifted.top +
+      (epsilon * Math.LN2 * (shifts[i] as number) + epsilon * Math.log(sums[i] as number));
+  }
   anchor.columnAnchor = new Float64Array(context.buffer, plan.offsets, plan.m).slice();
-  buildHalf(context, epsilon);
-  anchor.rowShifts = new Float64Array(context.buffer, plan.outShift, plan.n).slice();
+  anchor.rowShifts = shifts.slice();
   anchor.epsilon = epsilon;
   anchor.builds += 1;
+  return true;
 }
 
 /**

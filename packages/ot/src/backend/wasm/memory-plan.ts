@@ -35,6 +35,8 @@ export interface MemoryPlan {
   readonly kernelTransposed: number;
   /** Dense16 mode: the anchored kernel in half precision (nPad x mPad, 2 bytes); 0 otherwise. */
   readonly half: number;
+  /** Dense16 mode: per thread, 4 rows of K (4 x mPad float32) for its one-sweep build; 0 otherwise. */
+  readonly rowBuffer: number;
   /** Offsets h' (float64), their float32 rounding, and per-row outputs (shift, sum), length max(nPad, mPad). */
   readonly offsets: number;
   readonly offsets32: number;
@@ -102,6 +104,7 @@ export function planMemory({
   const kernel = mode === 'dense' ? take(4 * nPad * mPad) : 0;
   const kernelTransposed = mode === 'dense' ? take(4 * nPad * mPad) : 0;
   const half = mode === 'dense16' ? take(2 * nPad * mPad) : 0;
+  const rowBuffer = mode === 'dense16' ? take(16 * mPad * threads) : 0;
   const offsets = take(8 * longest);
   const offsets32 = take(4 * longest);
   const outShift = take(8 * longest);
@@ -140,6 +143,7 @@ export function planMemory({
     kernel,
     kernelTransposed,
     half,
+    rowBuffer,
     offsets,
     offsets32,
     outShift,

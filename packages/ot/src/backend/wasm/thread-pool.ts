@@ -20,6 +20,7 @@ export const OPERATIONS = [
   'lse_dense',
   'build_dense',
   'build_half',
+  'build_half_exact',
   'half_rows',
   'half_columns',
   'statistics',
