@@ -99,8 +99,33 @@ describe('sinkflow train and evaluate', () => {
     }
   }, 30_000);
 
+  it('trains on semidiscrete pairs: fresh noise, partners from a dual fitted before training', async () => {
+    const json = path('semidiscrete.json');
+    const result = await sinkflow(
+      'train',
+      ...tiny,
+      '--coupling',
+      'semidiscrete',
+      '--ot-batch-size',
+      '64',
+      '--steps',
+      '3',
+      '--out',
+      path('semidiscrete'),
+      '--json',
+      json,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(json, 'utf8'));
+    expect(summary).toMatchObject({ coupling: 'semidiscrete', step: 3, otBatchSize: 64 });
+  }, 60_000);
+
   it.each([
     [['train', '--out', 'x', '--coupling', 'sinkhorn'], '--coupling'],
+    [
+      ['train', '--out', 'x', '--coupling', 'semidiscrete', '--target-entropy', '0.1'],
+      '--target-entropy',
+    ],
     [['train', '--out', 'x', '--target-entropy', '1.5'], '--target-entropy'],
     [
       ['train', '--out', 'x', '--target-entropy', '0.1', '--relative-epsilon', '0.1'],

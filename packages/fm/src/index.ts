@@ -56,6 +56,11 @@ export type {
 } from './pairs/pair-source.js';
 export type { PrecomputedCouplingPairSourceOptions } from './pairs/precomputed-coupling-pair-source.js';
 export { createPrecomputedCouplingPairSource } from './pairs/precomputed-coupling-pair-source.js';
+export type {
+  SemidiscreteFitOptions,
+  SemidiscretePairSourceOptions,
+} from './pairs/semidiscrete-pair-source.js';
+export { createSemidiscretePairSource } from './pairs/semidiscrete-pair-source.js';
 export type { SinkhornPairOptions } from './pairs/sinkhorn-pair-options.js';
 export type {
   SupervisedPairSourceOptions,

@@ -30,7 +30,7 @@ export const trainCommand: Command = {
     'train one flow-matching model (independent, OT, exact or supervised pairs) with checkpoints',
   help: `
 Usage: sinkflow train --out DIR [--benchmark piecewise-affine] [--d 32]
-                      [--coupling independent|ot|precomputed|exact|supervised]
+                      [--coupling independent|ot|precomputed|exact|supervised|semidiscrete]
                       [--target-entropy E | --relative-epsilon R] [--ot-batch-size 4096]
                       [--pairs-per-coupling K] [--steps 1500] [--batch-size 256]
                       [--hidden-layers 3] [--width 256] [--seed 0] [--checkpoint-every 250]
@@ -40,8 +40,9 @@ Trains the velocity MLP of Klein et al. (2025) by flow matching from N(0, I) to 
 target with pairs from the chosen coupling: independent (I-FM), ot (a fresh Sinkhorn coupling of
 --ot-batch-size points per side, --pairs-per-coupling pairs each, at --target-entropy (default
 0.2) or --relative-epsilon), precomputed (one such coupling solved before training), exact (the
-optimal assignment of --ot-batch-size points) or supervised ((x, T0(x)), benchmarks with a known
-map). Writes DIR/checkpoint (every --checkpoint-every steps and at the end) and DIR/train.json;
+optimal assignment of --ot-batch-size points), supervised ((x, T0(x)), benchmarks with a known
+map) or semidiscrete (fresh noise each step, paired with --ot-batch-size target points by a
+semidiscrete dual fitted before training: hard, or entropic at --relative-epsilon). Writes DIR/checkpoint (every --checkpoint-every steps and at the end) and DIR/train.json;
 --resume continues from DIR/checkpoint when it exists. Evaluate with 'sinkflow evaluate --model DIR'.
 
 Example:
@@ -111,6 +112,19 @@ function parseTrainRunFlags(options: Flags, functionName: string): TrainRunFlags
   sinkhornSettingsFromFlags(options, functionName);
   const relativeEpsilon = options.optionalNumber('relative-epsilon');
   const targetEntropy = options.optionalNumber('target-entropy');
+  if (
+    targetEntropy !== undefined &&
+    options.has('coupling') &&
+    options.string('coupling') === 'semidiscrete'
+  ) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--target-entropy',
+      message:
+        'does not apply to --coupling semidiscrete (one dual over the data set, no n x n coupling): give --relative-epsilon, or none for the hard coupling',
+      value: targetEntropy,
+    });
+  }
   return {
     // Checked here, before --out is created.
     benchmark: options.has('benchmark')
@@ -217,7 +231,10 @@ async function trainAndReport({
       otBatchSize,
       pairsPerCoupling: config.pairsPerCoupling ?? undefined,
       seed: training.seed,
-      ...sinkhornSettingsOfRun(config),
+      // Semidiscrete pairs take an epsilon only (none: the hard coupling), never a target E.
+      ...sinkhornSettingsOfRun(
+        coupling === 'semidiscrete' ? { targetEntropy: null, relativeEpsilon } : config,
+      ),
     },
     training,
     directory: out,

@@ -4,6 +4,7 @@ import {
   createExactAssignmentPairSource,
   createIndependentPairSource,
   createPrecomputedCouplingPairSource,
+  createSemidiscretePairSource,
   createSupervisedPairSource,
   type PairSource,
 } from '@sinkflow/fm';
@@ -11,7 +12,14 @@ import type { SinkhornSettings } from '@sinkflow/ot';
 import type { FlowTask } from './flow-task.js';
 
 /** The couplings a training run can use [klein2025]. */
-export const COUPLING_NAMES = ['independent', 'ot', 'precomputed', 'exact', 'supervised'] as const;
+export const COUPLING_NAMES = [
+  'independent',
+  'ot',
+  'precomputed',
+  'exact',
+  'supervised',
+  'semidiscrete',
+] as const;
 
 /** One of {@link COUPLING_NAMES}. */
 export type CouplingName = (typeof COUPLING_NAMES)[number];
@@ -27,7 +35,8 @@ export interface CouplingSettings extends Pick<SinkhornSettings, 'epsilon' | 'ta
    * `independent`: I-FM; `ot`: a fresh Sinkhorn coupling of `otBatchSize` points per side serving
    * `pairsPerCoupling` pairs; `precomputed`: one coupling of `otBatchSize` points solved once
    * before training; `exact`: the optimal assignment of `otBatchSize` points; `supervised`:
-   * `(x, T0(x))`.
+   * `(x, T0(x))`; `semidiscrete`: fresh noise paired with `otBatchSize` data points by a fitted
+   * semidiscrete dual [mousavi2025semidiscrete] (hard without `epsilon`).
    */
   readonly coupling: CouplingName;
   /** n, the OT batch size (points per side of a coupling). */
@@ -80,5 +89,22 @@ export function createCouplingPairSource(task: FlowTask, settings: CouplingSetti
         });
       }
       return createSupervisedPairSource({ source, map: task.map, seed });
+    case 'semidiscrete':
+      if (sinkhorn.targetEntropy !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'createCouplingPairSource',
+          argumentName: '--target-entropy',
+          message:
+            "does not apply to 'semidiscrete' (one dual over the data set, not an n x n coupling): give --epsilon, or none for the hard coupling",
+          value: sinkhorn.targetEntropy,
+        });
+      }
+      return createSemidiscretePairSource({
+        source,
+        target,
+        dataSize: otBatchSize,
+        epsilon: sinkhorn.epsilon ?? 0,
+        seed,
+      });
   }
 }

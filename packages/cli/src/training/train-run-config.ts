@@ -88,8 +88,10 @@ export function savedTrainRunConfig(checkpoint: TrainerCheckpoint): TrainRunFlag
 /** Which settings a coupling uses (the others are ignored, on a fresh run as on a resumed one). */
 function usedBy(coupling: CouplingName, key: keyof TrainRunConfig): boolean {
   const sinkhorn = coupling === 'ot' || coupling === 'precomputed';
-  if (key === 'targetEntropy' || key === 'relativeEpsilon') return sinkhorn;
-  if (key === 'otBatchSize') return sinkhorn || coupling === 'exact';
+  const semidiscrete = coupling === 'semidiscrete';
+  if (key === 'targetEntropy') return sinkhorn;
+  if (key === 'relativeEpsilon') return sinkhorn || semidiscrete;
+  if (key === 'otBatchSize') return sinkhorn || semidiscrete || coupling === 'exact';
   if (key === 'pairsPerCoupling') return coupling === 'ot';
   return true;
 }

@@ -38,6 +38,24 @@ export class StatisticsAccumulator {
     this.#allConverged &&= report.converged;
   }
 
+  /**
+   * OT work that is not a discrete coupling (the semidiscrete dual's fit): its seconds count
+   * towards `otSeconds` over `examples` data points, with no entropy to report.
+   */
+  addFit({
+    seconds,
+    examples,
+    converged,
+  }: {
+    readonly seconds: number;
+    readonly examples: number;
+    readonly converged: boolean;
+  }): void {
+    this.#otSeconds += seconds;
+    this.#coupledExamples += examples;
+    this.#allConverged &&= converged;
+  }
+
   addPairs(count: number, samplingSeconds: number): void {
     this.#pairs += count;
     this.#samplingSeconds += samplingSeconds;

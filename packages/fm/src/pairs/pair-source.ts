@@ -6,7 +6,13 @@
  * const kind: PairSourceKind = pairs.kind; // 'batch-ot'
  * ```
  */
-export type PairSourceKind = 'independent' | 'batch-ot' | 'precomputed' | 'exact' | 'supervised';
+export type PairSourceKind =
+  | 'independent'
+  | 'batch-ot'
+  | 'precomputed'
+  | 'exact'
+  | 'supervised'
+  | 'semidiscrete';
 
 /**
  * What one coupling cost and reached: the paper's x-axis is the Sinkhorn time per example
