@@ -34,6 +34,11 @@ export const allCommands: readonly LazyCommand[] = [
     load: async () => (await import('./sample.js')).sampleCommand,
   },
   {
+    name: 'semidiscrete',
+    summary: 'fit the semidiscrete OT dual g between N(0, I) noise and a .npy point set',
+    load: async () => (await import('./semidiscrete.js')).semidiscreteCommand,
+  },
+  {
     name: 'train',
     summary:
       'train one flow-matching model (independent, OT, exact or supervised pairs) with checkpoints',

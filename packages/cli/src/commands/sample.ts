@@ -9,6 +9,7 @@ import { fingerprintCloud, fingerprintMismatch } from '../io/cloud-fingerprint.j
 import { writeJsonSummary } from '../io/json-summary.js';
 import { requireMemory } from '../io/memory-budget.js';
 import { checkOutputPaths, outputFlag } from '../io/output-paths.js';
+import { sampleSemidiscretePartners } from '../io/semidiscrete-partners.js';
 import { readSolveRecord } from '../io/solve-record.js';
 
 /**
@@ -26,6 +27,7 @@ const flags = {
   out: 'string',
   backend: 'string',
   recalibrate: 'boolean',
+  semidiscrete: 'string',
   json: 'string',
 } as const;
 
@@ -35,10 +37,15 @@ export const sampleCommand: Command = {
   summary: 'draw exact (i, j) pairs from a coupling saved by solve --save-potentials',
   help: `
 Usage: sinkflow sample --x X.npy --y Y.npy --potentials DIR --count K --seed S --out pairs.npy
+       sinkflow sample --semidiscrete DIR --y Y.npy --x X.npy --seed S --out idx.npy
 
 Draws K pairs (i, j): i from the row weights, then j from row i of P = exp((f + g - C) / eps) by
 Gumbel-max over the columns (exact; the coupling is never formed). Epsilon, the cost and the PCA
 setting are read from DIR/solve.json. Writes an int32 K x 2 array of indices.
+
+With --semidiscrete DIR (a dual saved by 'sinkflow semidiscrete --save DIR'), writes instead,
+for each row x of X, the index j of its partner among the points of Y (int32): the argmax of
+g_j - C(x, y_j), or a Gumbel-max draw when the fit was entropic (seeded by --seed).
 
 Refuses (exit 2, naming --potentials) potentials from a diverged solve, non-finite ones, and
 potentials solved for other clouds: X and Y must match the SHA-256 fingerprints that
@@ -61,6 +68,10 @@ Example:
   async run(args, io) {
     const started = performance.now();
     const options = parseFlags('sample', args, flags);
+    if (options.has('semidiscrete')) {
+      await sampleSemidiscretePartners(options, io);
+      return;
+    }
     const count = options.integer('count', { minimum: 1, maximum: 2 ** 31 - 1 });
     const seed = options.integer('seed', { fallback: 0, minimum: 0 });
     const out = options.string('out');
