@@ -81,6 +81,11 @@ export {
 } from './problem/memory-budget.js';
 export type { SampledPairs } from './sampling/sample-pairs.js';
 export type {
+  PartnerSampler,
+  PartnerSamplerOptions,
+} from './semidiscrete/partner-sampler.js';
+export { createPartnerSampler } from './semidiscrete/partner-sampler.js';
+export type {
   SampledPartners,
   SamplePartnersOptions,
 } from './semidiscrete/sample-partners.js';

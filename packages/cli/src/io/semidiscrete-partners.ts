@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
-import { samplePartners } from '@sinkflow/ot';
+import { createPartnerSampler } from '@sinkflow/ot';
 import type { CommandIo } from '../cli/command.js';
 import type { Flags } from '../cli/parse-flags.js';
 import { SEMIDISCRETE_RECORD } from '../commands/semidiscrete.js';
@@ -66,14 +66,19 @@ export async function sampleSemidiscretePartners(options: Flags, io: CommandIo):
       message: `${directory}/g.npy must be a finite float64 vector of length N = ${y.n}`,
     });
   }
-  const { indices } = samplePartners({
-    x,
+  // The wasm score kernel on threads (the TypeScript reference where the host has no wasm).
+  const sampler = await createPartnerSampler({
     y: record.weights === undefined ? y : { ...y, weights: record.weights },
     g: g.data,
     cost: record.cost,
     epsilon: record.epsilon,
-    seed,
   });
+  let indices: Int32Array;
+  try {
+    ({ indices } = sampler.sample({ x, seed }));
+  } finally {
+    await sampler.dispose();
+  }
   await writeArrayFile(out, { dtype: 'int32', shape: [x.n], data: indices });
   const seconds = (performance.now() - started) / 1000;
   const json = options.optionalString('json');

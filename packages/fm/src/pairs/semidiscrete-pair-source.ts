@@ -6,10 +6,11 @@ import {
 } from '@sinkflow/core';
 import type { Epsilon } from '@sinkflow/entropy';
 import {
+  createPartnerSampler,
+  type PartnerSampler,
   type SemidiscreteCost,
   type SemidiscreteSolution,
   type SolveSemidiscreteOptions,
-  samplePartners,
   solveSemidiscrete,
 } from '@sinkflow/ot';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
@@ -128,6 +129,8 @@ export function createSemidiscretePairSource({
   let data: PointCloud | undefined = givenData;
   let dual: { readonly g: Float64Array; readonly epsilon: number } | null = null;
   let fitFacts: FitFacts | null = null;
+  // The points and the dual, loaded once into the score kernel's memory (wasm, threads).
+  let sampler: PartnerSampler | null = null;
 
   const fitSource = (
     count: number,
@@ -163,6 +166,8 @@ export function createSemidiscretePairSource({
       }
       const saved = state === undefined ? null : savedDual(state, n, functionName);
       if (saved !== null) {
+        await sampler?.dispose();
+        sampler = null;
         dual = saved.dual;
         fitFacts = saved.fit;
         statistics.addFit(fitFacts);
@@ -198,12 +203,15 @@ export function createSemidiscretePairSource({
       const started = performance.now();
       const kept = dual as { readonly g: Float64Array; readonly epsilon: number };
       const points = data as PointCloud;
-      const { indices } = samplePartners({
-        x: { data: x0, n: samplesPerChunk, d },
+      sampler ??= await createPartnerSampler({
         y: points,
         g: kept.g,
         cost,
         epsilon: kept.epsilon,
+        capacity: samplesPerChunk,
+      });
+      const { indices } = sampler.sample({
+        x: { data: x0, n: samplesPerChunk, d },
         seed: streamSeed(root.split(2 * index + 2)),
       });
       const x1 = new Float32Array(samplesPerChunk * d);
@@ -232,6 +240,8 @@ export function createSemidiscretePairSource({
     },
     async dispose() {
       dual = null;
+      await sampler?.dispose();
+      sampler = null;
     },
   });
 }

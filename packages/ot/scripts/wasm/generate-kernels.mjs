@@ -3,6 +3,7 @@
  * SIMD128 + threads) and compiles it with wabt. Used at build time by `scripts/build-wasm.mjs`
  * and by the test that checks that the committed binary is up to date.
  */
+import { argmaxUpdateFunction, rowArgmaxFunction } from './argmax-pass.mjs';
 import {
   blockMaxFunction,
   exp2TestFunctions,
@@ -83,6 +84,8 @@ export function generateKernelsWat() {
     mulHighFunction(),
     sampleBlockFunction(),
     sampleFunction(),
+    argmaxUpdateFunction(),
+    rowArgmaxFunction(),
     exp2TestFunctions(),
     uniformsTestFunction(),
     gumbelTestFunction(),

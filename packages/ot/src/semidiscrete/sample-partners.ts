@@ -8,6 +8,7 @@ import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pa
 import {
   prepareSemidiscreteTarget,
   type SemidiscreteCost,
+  type SemidiscreteTarget,
   scoreOffsets,
 } from './semidiscrete-target.js';
 
@@ -65,6 +66,10 @@ export interface SampledPartners {
  *   with the counter-based noise of `@sinkflow/core` (row `i` of `x`); and the entropic map
  *   `E[y | x] = sum_j pi_j(x) y_j` (the barycentric projection).
  *
+ * This function is synchronous and runs the float64 TypeScript score pass (the reference);
+ * {@link createPartnerSampler} gives the same partners (up to float32 ties) on the WebAssembly
+ * kernels and threads, with the N points loaded once for many batches.
+ *
  * @throws {@link InvalidArgumentError} naming the bad argument.
  * @example
  * ```ts
@@ -93,16 +98,33 @@ export function samplePartnersWith(
     });
   }
   const { x, y, g, cost = 'dot', epsilon = 0, seed = 0, draw = 0 } = options;
+  const dual = prepareDual({ y, g, cost, epsilon }, functionName);
+  return sampleWithDual(kernel, dual, { x, seed, draw }, functionName);
+}
+
+/** The target, epsilon and score offsets of a fitted dual, checked (internal). */
+export interface PreparedDual {
+  readonly target: SemidiscreteTarget;
+  readonly epsilon: number;
+  readonly offsets: Float64Array;
+}
+
+/** Checks `y`, `g`, `cost` and `epsilon` and computes the score offsets `h` (internal). */
+export function prepareDual(
+  {
+    y,
+    g,
+    cost,
+    epsilon,
+  }: {
+    readonly y: PointCloud;
+    readonly g: Float64Array | readonly number[];
+    readonly cost: SemidiscreteCost;
+    readonly epsilon: number;
+  },
+  functionName: string,
+): PreparedDual {
   const target = prepareSemidiscreteTarget(y, cost, functionName);
-  validatePointCloud(x, { functionName, argumentName: 'x' });
-  if (x.d !== target.d) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'x.d',
-      message: `must equal y.d = ${target.d}`,
-      value: x.d,
-    });
-  }
   if (
     !(g instanceof Float64Array || Array.isArray(g)) ||
     g.length !== target.count ||
@@ -123,14 +145,33 @@ export function samplePartnersWith(
       value: epsilon,
     });
   }
-  requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
-  requireInteger(draw, { functionName, argumentName: 'draw', minimum: 0, maximum: 0xffffffff });
   const offsets = scoreOffsets(
     target,
     Float64Array.from(g),
     epsilon,
     new Float64Array(target.count),
   );
+  return { target, epsilon, offsets };
+}
+
+/** Partners (and the map) of the rows `x` under a prepared dual (internal). */
+export function sampleWithDual(
+  kernel: ScoreKernel,
+  { target, epsilon, offsets }: PreparedDual,
+  { x, seed, draw }: { readonly x: PointCloud; readonly seed: number; readonly draw: number },
+  functionName: string,
+): SampledPartners {
+  validatePointCloud(x, { functionName, argumentName: 'x' });
+  if (x.d !== target.d) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'x.d',
+      message: `must equal y.d = ${target.d}`,
+      value: x.d,
+    });
+  }
+  requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
+  requireInteger(draw, { functionName, argumentName: 'draw', minimum: 0, maximum: 0xffffffff });
   const indices = new Int32Array(x.n);
   const map = new Float64Array(x.n * target.d);
   kernel(target, {

@@ -124,3 +124,17 @@ export const typescriptScoreKernel: ScoreKernel = (targets, request) => {
     }
   }
 };
+
+/**
+ * A score kernel that holds resources for one set of targets (memory, threads): prepared once per
+ * solve for batches of at most `capacity` rows, disposed at its end.
+ */
+export interface PreparedScoreKernel {
+  readonly kernel: ScoreKernel;
+  dispose(): Promise<void>;
+}
+
+/** Prepares a {@link PreparedScoreKernel} for the targets of one solve (internal seam). */
+export interface ScoreKernelProvider {
+  prepare(targets: ScoreTargets, capacity: number): Promise<PreparedScoreKernel>;
+}

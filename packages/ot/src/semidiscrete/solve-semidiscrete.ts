@@ -8,13 +8,14 @@ import {
   requirePositiveNumber,
 } from '@sinkflow/core';
 import { costStandardDeviation, type Epsilon, resolveEpsilon } from '@sinkflow/entropy';
+import { defaultScoreKernel } from './default-score-kernel.js';
 import {
   EVALUATION_CHUNK,
   type Evaluation,
   evaluateMarginals,
   isConverged,
 } from './semidiscrete-evaluation.js';
-import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pass.js';
+import type { ScoreKernel, ScoreKernelProvider } from './semidiscrete-score-pass.js';
 import { type SemidiscreteState, validateSemidiscreteState } from './semidiscrete-state.js';
 import {
   drawSource,
@@ -170,7 +171,9 @@ export interface SemidiscreteSolution {
  * average of the iterates is returned. Every `evaluateEvery` steps the chi-square marginal error
  * `sum_j (p_j - b_j)^2 / b_j` of the average (`p_j = E_x[pi_j(x)]`) is estimated on
  * `evaluationSize` fresh draws, minus its Monte-Carlo noise; the solve stops below `threshold`.
- * Non-convergence is data (`converged: false`). The score pass runs in TypeScript (float64).
+ * Non-convergence is data (`converged: false`). The score pass (a batch against all N points)
+ * runs on the WebAssembly SIMD kernels of the Sinkhorn backend on all threads where the host has
+ * WebAssembly and shared memory (the N points loaded once per solve), else in TypeScript (float64).
  *
  * @throws {@link InvalidArgumentError} naming the bad argument.
  * @example
@@ -184,13 +187,16 @@ export interface SemidiscreteSolution {
 export async function solveSemidiscrete(
   options: SolveSemidiscreteOptions,
 ): Promise<SemidiscreteSolution> {
-  return solveSemidiscreteWith(options, typescriptScoreKernel);
+  return solveSemidiscreteWith(options, defaultScoreKernel);
 }
 
-/** {@link solveSemidiscrete} on a given score kernel (internal: the seam for faster kernels). */
+/**
+ * {@link solveSemidiscrete} on a given score kernel, or a provider that prepares one for the
+ * solve's targets (internal: the seam for faster kernels).
+ */
 export async function solveSemidiscreteWith(
   options: SolveSemidiscreteOptions,
-  kernel: ScoreKernel,
+  kernelOrProvider: ScoreKernel | ScoreKernelProvider,
 ): Promise<SemidiscreteSolution> {
   const functionName = 'solveSemidiscrete';
   if (typeof options !== 'object' || options === null) {
@@ -269,149 +275,165 @@ export async function solveSemidiscreteWith(
   }
   const start = performance.now();
   const n = target.count;
-  let state: SemidiscreteState;
-  if (initialState === undefined) {
-    const root = createRandomGenerator({ seed });
-    const costStd = estimateCostStd(target, source, root.split(1), functionName);
-    state = {
-      version: 1,
-      step: 0,
-      g: new Array<number>(n).fill(0),
-      gAverage: new Array<number>(n).fill(0),
-      firstMoment: new Array<number>(n).fill(0),
-      secondMoment: new Array<number>(n).fill(0),
-      epsilon: resolveSolverEpsilon(epsilonOption, costStd, functionName),
-      costStd,
-      random: root.split(0).getState(),
-    };
-  } else {
-    state = validateSemidiscreteState(initialState, n, functionName);
-    const epsilon = resolveSolverEpsilon(epsilonOption, state.costStd, functionName);
-    if (epsilon !== state.epsilon) {
-      throw new InvalidArgumentError({
-        functionName,
-        argumentName: 'initialState.epsilon',
-        message: `was saved at epsilon ${state.epsilon}, but the options resolve to ${epsilon}`,
-        value: state.epsilon,
-      });
-    }
+  // The kernel holds the N points (and threads) for the whole solve.
+  const prepared =
+    typeof kernelOrProvider === 'function'
+      ? { kernel: kernelOrProvider, dispose: async () => {} }
+      : await kernelOrProvider.prepare(
+          target,
+          Math.max(batchSize, Math.min(EVALUATION_CHUNK, evaluationSize)),
+        );
+  try {
+    return await fitDual(prepared.kernel);
+  } finally {
+    await prepared.dispose();
   }
-  const epsilon = state.epsilon;
-  const learningRate = learningRateOption ?? 0.01 * (state.costStd > 0 ? state.costStd : 1);
-  const random = createRandomGenerator({ state: state.random });
-  const g = Float64Array.from(state.g);
-  const gAverage = Float64Array.from(state.gAverage);
-  const firstMoment = Float64Array.from(state.firstMoment);
-  const secondMoment = Float64Array.from(state.secondMoment);
-  let step = state.step;
-  const snapshot = (): SemidiscreteState => ({
-    version: 1,
-    step,
-    g: Array.from(g),
-    gAverage: Array.from(gAverage),
-    firstMoment: Array.from(firstMoment),
-    secondMoment: Array.from(secondMoment),
-    epsilon,
-    costStd: state.costStd,
-    random: random.getState(),
-  });
-  const evaluate = (): Evaluation =>
-    evaluateMarginals(target, kernel, {
-      g: gAverage,
-      epsilon,
-      // Keyed by the step: the same batch whether or not the run was interrupted.
-      random: random.split(step),
-      source,
-      size: evaluationSize,
-      functionName,
-    });
 
-  const weights = target.weights;
-  const offsets = new Float64Array(n);
-  const sums = new Float64Array(n);
-  const errors: { step: number; marginalError: number }[] = [];
-  let last: Evaluation | undefined;
-  let lastStep = -1;
-  const record = (evaluation: Evaluation): void => {
-    last = evaluation;
-    lastStep = step;
-    errors.push({ step, marginalError: evaluation.marginalError });
-    onProgress?.({
-      step,
-      marginalError: evaluation.marginalError,
-      marginalErrorNoise: evaluation.noise,
-      marginalErrorStandardError: evaluation.standardError,
-      dualObjective: evaluation.dualObjective,
-      seconds: (performance.now() - start) / 1000,
-      checkpoint: snapshot,
-    });
-  };
-  let converged = false;
-  while (step < maxSteps) {
-    signal?.throwIfAborted();
-    scoreOffsets(target, g, epsilon, offsets);
-    sums.fill(0);
-    const x = drawSource(source, batchSize, target.d, random, functionName);
-    kernel(target, {
-      x,
-      count: batchSize,
-      offsets,
-      mode: epsilon > 0 ? 'softmax' : 'argmax',
-      epsilon,
-      assignmentSums: sums,
-    });
-    step += 1;
-    // Adam ascent on D(g): gradient b - mean of the assignments.
-    const correction1 = 1 - ADAM_BETA1 ** step;
-    const correction2 = 1 - ADAM_BETA2 ** step;
-    // Robbins-Monro decay 1 / sqrt(t): with the average it reaches any precision [mousavi2025semidiscrete].
-    const stepSize = learningRate / Math.sqrt(1 + step / LEARNING_RATE_DECAY_STEPS);
-    // Moving average with a warm-up (the early iterates, far from the optimum, fade fast).
-    const decay = Math.min(averageDecay, (1 + step) / (10 + step));
-    for (let j = 0; j < n; j += 1) {
-      const gradient = (weights[j] as number) - (sums[j] as number) / batchSize;
-      const m = ADAM_BETA1 * (firstMoment[j] as number) + (1 - ADAM_BETA1) * gradient;
-      const v = ADAM_BETA2 * (secondMoment[j] as number) + (1 - ADAM_BETA2) * gradient * gradient;
-      firstMoment[j] = m;
-      secondMoment[j] = v;
-      const next =
-        (g[j] as number) +
-        (stepSize * (m / correction1)) / (Math.sqrt(v / correction2) + ADAM_EPSILON);
-      g[j] = next;
-      gAverage[j] = decay * (gAverage[j] as number) + (1 - decay) * next;
-    }
-    if (step % evaluateEvery === 0) {
-      record(evaluate());
-      if (isConverged(last as Evaluation, threshold)) {
-        converged = true;
-        break;
+  async function fitDual(kernel: ScoreKernel): Promise<SemidiscreteSolution> {
+    let state: SemidiscreteState;
+    if (initialState === undefined) {
+      const root = createRandomGenerator({ seed });
+      const costStd = estimateCostStd(target, source, root.split(1), functionName);
+      state = {
+        version: 1,
+        step: 0,
+        g: new Array<number>(n).fill(0),
+        gAverage: new Array<number>(n).fill(0),
+        firstMoment: new Array<number>(n).fill(0),
+        secondMoment: new Array<number>(n).fill(0),
+        epsilon: resolveSolverEpsilon(epsilonOption, costStd, functionName),
+        costStd,
+        random: root.split(0).getState(),
+      };
+    } else {
+      state = validateSemidiscreteState(initialState, n, functionName);
+      const epsilon = resolveSolverEpsilon(epsilonOption, state.costStd, functionName);
+      if (epsilon !== state.epsilon) {
+        throw new InvalidArgumentError({
+          functionName,
+          argumentName: 'initialState.epsilon',
+          message: `was saved at epsilon ${state.epsilon}, but the options resolve to ${epsilon}`,
+          value: state.epsilon,
+        });
       }
-      // Let an abort or other work in through the event loop.
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    const epsilon = state.epsilon;
+    const learningRate = learningRateOption ?? 0.01 * (state.costStd > 0 ? state.costStd : 1);
+    const random = createRandomGenerator({ state: state.random });
+    const g = Float64Array.from(state.g);
+    const gAverage = Float64Array.from(state.gAverage);
+    const firstMoment = Float64Array.from(state.firstMoment);
+    const secondMoment = Float64Array.from(state.secondMoment);
+    let step = state.step;
+    const snapshot = (): SemidiscreteState => ({
+      version: 1,
+      step,
+      g: Array.from(g),
+      gAverage: Array.from(gAverage),
+      firstMoment: Array.from(firstMoment),
+      secondMoment: Array.from(secondMoment),
+      epsilon,
+      costStd: state.costStd,
+      random: random.getState(),
+    });
+    const evaluate = (): Evaluation =>
+      evaluateMarginals(target, kernel, {
+        g: gAverage,
+        epsilon,
+        // Keyed by the step: the same batch whether or not the run was interrupted.
+        random: random.split(step),
+        source,
+        size: evaluationSize,
+        functionName,
+      });
+
+    const weights = target.weights;
+    const offsets = new Float64Array(n);
+    const sums = new Float64Array(n);
+    const errors: { step: number; marginalError: number }[] = [];
+    let last: Evaluation | undefined;
+    let lastStep = -1;
+    const record = (evaluation: Evaluation): void => {
+      last = evaluation;
+      lastStep = step;
+      errors.push({ step, marginalError: evaluation.marginalError });
+      onProgress?.({
+        step,
+        marginalError: evaluation.marginalError,
+        marginalErrorNoise: evaluation.noise,
+        marginalErrorStandardError: evaluation.standardError,
+        dualObjective: evaluation.dualObjective,
+        seconds: (performance.now() - start) / 1000,
+        checkpoint: snapshot,
+      });
+    };
+    let converged = false;
+    while (step < maxSteps) {
+      signal?.throwIfAborted();
+      scoreOffsets(target, g, epsilon, offsets);
+      sums.fill(0);
+      const x = drawSource(source, batchSize, target.d, random, functionName);
+      kernel(target, {
+        x,
+        count: batchSize,
+        offsets,
+        mode: epsilon > 0 ? 'softmax' : 'argmax',
+        epsilon,
+        assignmentSums: sums,
+      });
+      step += 1;
+      // Adam ascent on D(g): gradient b - mean of the assignments.
+      const correction1 = 1 - ADAM_BETA1 ** step;
+      const correction2 = 1 - ADAM_BETA2 ** step;
+      // Robbins-Monro decay 1 / sqrt(t): with the average it reaches any precision [mousavi2025semidiscrete].
+      const stepSize = learningRate / Math.sqrt(1 + step / LEARNING_RATE_DECAY_STEPS);
+      // Moving average with a warm-up (the early iterates, far from the optimum, fade fast).
+      const decay = Math.min(averageDecay, (1 + step) / (10 + step));
+      for (let j = 0; j < n; j += 1) {
+        const gradient = (weights[j] as number) - (sums[j] as number) / batchSize;
+        const m = ADAM_BETA1 * (firstMoment[j] as number) + (1 - ADAM_BETA1) * gradient;
+        const v = ADAM_BETA2 * (secondMoment[j] as number) + (1 - ADAM_BETA2) * gradient * gradient;
+        firstMoment[j] = m;
+        secondMoment[j] = v;
+        const next =
+          (g[j] as number) +
+          (stepSize * (m / correction1)) / (Math.sqrt(v / correction2) + ADAM_EPSILON);
+        g[j] = next;
+        gAverage[j] = decay * (gAverage[j] as number) + (1 - decay) * next;
+      }
+      if (step % evaluateEvery === 0) {
+        record(evaluate());
+        if (isConverged(last as Evaluation, threshold)) {
+          converged = true;
+          break;
+        }
+        // Let an abort or other work in through the event loop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    if (lastStep !== step) {
+      record(evaluate());
+      converged = isConverged(last as Evaluation, threshold);
+    }
+    const final = last as Evaluation;
+    return Object.freeze({
+      g: Float64Array.from(gAverage),
+      converged,
+      steps: step,
+      marginalError: final.marginalError,
+      marginalErrorNoise: final.noise,
+      marginalErrorStandardError: final.standardError,
+      errors,
+      dualObjective: final.dualObjective,
+      epsilon,
+      costStd: state.costStd,
+      cost,
+      n,
+      d: target.d,
+      seconds: (performance.now() - start) / 1000,
+      state: snapshot(),
+    });
   }
-  if (lastStep !== step) {
-    record(evaluate());
-    converged = isConverged(last as Evaluation, threshold);
-  }
-  const final = last as Evaluation;
-  return Object.freeze({
-    g: Float64Array.from(gAverage),
-    converged,
-    steps: step,
-    marginalError: final.marginalError,
-    marginalErrorNoise: final.noise,
-    marginalErrorStandardError: final.standardError,
-    errors,
-    dualObjective: final.dualObjective,
-    epsilon,
-    costStd: state.costStd,
-    cost,
-    n,
-    d: target.d,
-    seconds: (performance.now() - start) / 1000,
-    state: snapshot(),
-  });
 }
 
 /** `std(C)` between `COST_STD_SAMPLES` source draws and `y` (weights ignored, as OTT-JAX). */

@@ -26,6 +26,7 @@ export const OPERATIONS = [
   'statistics',
   'expectation',
   'sample',
+  'row_argmax',
 ] as const;
 
 /** One of {@link OPERATIONS}. @internal */
