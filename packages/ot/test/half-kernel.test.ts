@@ -2,7 +2,11 @@ import { relativeEpsilon } from '@sinkflow/entropy';
 import { describe, expect, it } from 'vitest';
 import { compileKernels, instantiateKernels } from '../src/backend/wasm/compile-kernels.js';
 import { createWasmBackend } from '../src/backend/wasm/create-wasm-backend.js';
-import { prepareRowChunkedKernel, rowChunksFor } from '../src/backend/wasm/row-chunked-kernel.js';
+import {
+  chunksBreakingBound,
+  prepareRowChunkedKernel,
+  rowChunksFor,
+} from '../src/backend/wasm/row-chunked-kernel.js';
 import { webAssembly } from '../src/backend/wasm/webassembly-api.js';
 import type { PreparedKernel } from '../src/backend.js';
 import {
@@ -210,6 +214,29 @@ describe('row chunks: a kept kernel in several memories', () => {
     ]);
     expect(rowChunksFor(10, () => true)).toEqual([{ start: 0, count: 10 }]);
     expect(() => rowChunksFor(10, () => false)).toThrow(/not even one row/);
+  });
+
+  it('judges the partial sums of the columns pass by their share of the combined sum', () => {
+    const eps = 1;
+    const out = Float64Array.of(0, 0);
+    // Exact chunks: nothing to redo.
+    const exact = [
+      Float64Array.of(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY),
+      Float64Array.of(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    ];
+    expect(chunksBreakingBound([out, out], exact, out, eps)).toEqual([]);
+    // Chunk 0 is imprecise on a column where it holds 1e-6 of the mass: harmless.
+    const small = [
+      Float64Array.of(Math.log(1e-6 * 0.5), Number.NEGATIVE_INFINITY),
+      exact[1] as Float64Array,
+    ];
+    expect(chunksBreakingBound([out, out], small, out, eps)).toEqual([]);
+    // Chunk 1 is off by 10 % of a column's whole mass: it answers again, chunk 0 does not.
+    const large = [
+      exact[0] as Float64Array,
+      Float64Array.of(Math.log(0.1), Number.NEGATIVE_INFINITY),
+    ];
+    expect(chunksBreakingBound([out, out], large, out, eps)).toEqual([1]);
   });
 
   it('gives the passes, statistics and samples of one kernel (3 chunks of dense16)', async () => {

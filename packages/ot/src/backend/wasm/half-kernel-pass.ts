@@ -14,14 +14,26 @@ const WEIGHT_SCALE = 2 ** (112 - STORAGE_EXPONENT);
  * W 2^-39 beyond the 2^-11 rounding of normal halves: a relative error bound of W 2^-39 / S on top.
  */
 const SUBNORMAL_ERROR = 2 ** -39;
-/** The anchor is stale when one sum's subnormal bound exceeds this (6 %)... */
-const LARGEST_ERROR = 2 ** -4;
+/** The anchor is stale when one sum's subnormal bound exceeds this (6 %)... @internal */
+export const LARGEST_ERROR = 2 ** -4;
 /**
  * ...or when the mean of the subnormal part W 2^-39 / S over the outputs exceeds this: the next
  * potentials then move the L1 marginal error (a weighted mean of such relative errors) by at most
  * about 2^-12 beyond the rounding of the normal halves.
  */
-const MEAN_ERROR = 2 ** -12;
+export const MEAN_ERROR = 2 ** -12;
+
+/**
+ * A columns pass of one row chunk whose output is combined with other chunks' (see
+ * `prepareRowChunkedKernel`): with `columnBounds`, a pass read from the kept matrix skips its own
+ * staleness test and writes there, per column, the log of the absolute error bound of its partial
+ * sum in the units of `exp(out_j / eps)`, `-beta'_j / eps + D' + ln(W 2^-39)` (-inf when it
+ * answered exactly), so that the caller judges the bound of the combined sum, where a chunk's
+ * small partial sums weigh little. @internal
+ */
+export interface PartialColumnsRequest extends LogSumExpRequest {
+  readonly columnBounds?: Float64Array;
+}
 
 /**
  * Where the anchored kernel stands: the epsilon it was built for, the column anchor
@@ -79,10 +91,12 @@ export function runHalfLogSumExp(
   context: KernelContext,
   problem: KernelProblem,
   anchor: HalfKernelAnchor,
-  request: LogSumExpRequest,
+  request: PartialColumnsRequest,
 ): void {
   const functionName = 'createWasmBackend.logSumExp';
   const { side, offsets, out } = request;
+  const bounds = side === 'columns' ? request.columnBounds : undefined;
+  bounds?.fill(0);
   checkRequestLengths(functionName, problem, side, offsets.length, out.length);
   const epsilon = checkEpsilon(functionName, request.epsilon);
   const exactOnly =
@@ -98,7 +112,7 @@ export function runHalfLogSumExp(
     const fresh =
       side === 'rows'
         ? storedRows(context, anchor, offsets, epsilon, out)
-        : storedColumns(context, anchor, offsets, epsilon, out);
+        : storedColumns(context, anchor, offsets, epsilon, out, bounds);
     if (fresh) return;
   }
   if (finite && side === 'rows') {
@@ -114,13 +128,14 @@ export function runHalfLogSumExp(
     const offsetsOfRows = anchor.lastRowOffsets;
     if (
       buildWithRowsPass(context, anchor, offsetsOfRows, epsilon, discarded, functionName) &&
-      storedColumns(context, anchor, offsets, epsilon, out)
+      storedColumns(context, anchor, offsets, epsilon, out, bounds)
     ) {
       return;
     }
   }
   anchor.exactPasses += 1;
   // The exact answer (online kernel), then (columns) a new anchor around its output.
+  bounds?.fill(Number.NEGATIVE_INFINITY);
   runLogSumExp(context, problem, request);
   if (!finite || !out.every(Number.isFinite) || side === 'rows') return;
   anchorFromColumns(context, anchor, offsets, out, epsilon, functionName);
@@ -164,13 +179,17 @@ function storedRows(
   return true;
 }
 
-/** Columns pass on the kept matrix; false (nothing written) when the anchor is stale. */
+/**
+ * Columns pass on the kept matrix; false (nothing written) when the anchor is stale. With
+ * `bounds`, the staleness test is the caller's: the per-column bounds go there instead.
+ */
 function storedColumns(
   context: KernelContext,
   anchor: HalfKernelAnchor,
   offsets: Float64Array,
   epsilon: number,
   out: Float64Array,
+  bounds?: Float64Array,
 ): boolean {
   const { plan, tuning } = context;
   const weights = writeWeights(
@@ -200,7 +219,13 @@ function storedColumns(
     const partial = new Float64Array(context.buffer, plan.columnSums + 8 * t * plan.mPad, plan.m);
     for (let j = 0; j < plan.m; j += 1) sums[j] = (sums[j] as number) + (partial[j] as number);
   }
-  if (isStale(sums, weights.total)) return false;
+  if (bounds === undefined) {
+    if (isStale(sums, weights.total)) return false;
+  } else {
+    const logFloor = weights.top + Math.log(weights.total * SUBNORMAL_ERROR);
+    for (let j = 0; j < plan.m; j += 1)
+      bounds[j] = logFloor - (anchor.columnAnchor[j] as number) / epsilon;
+  }
   for (let j = 0; j < plan.m; j += 1) {
     out[j] =
       -(anchor.columnAnchor[j] as number) + epsilon * (weights.top + Math.log(sums[j] as number));

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@sinkflow/core';
 import { combineLogSumExp } from '../combine-log-sum-exp.js';
 import type { KernelProblem, PreparedKernel } from '../sinkhorn-backend.js';
+import { LARGEST_ERROR, MEAN_ERROR, type PartialColumnsRequest } from './half-kernel-pass.js';
 
 /** One block of rows `[start, start + count)` of X. @internal */
 export interface RowChunk {
@@ -113,16 +114,30 @@ export async function prepareRowChunkedKernel(
         await online.logSumExp(request);
         return;
       }
+      // Each chunk reports the error bounds of its partial sums instead of judging them alone:
+      // a column's partial sum in a chunk that holds little of its mass may be imprecise without
+      // harm. The combined bound decides, and only the chunks that break it answer again.
       const partial: Float64Array[] = [];
-      for (const [index, { start, count }] of chunks.entries()) {
+      const bounds: Float64Array[] = [];
+      const pass = async (index: number, withBounds: boolean) => {
+        const { start, count } = chunks[index] as RowChunk;
         const part = new Float64Array(m);
-        await (parts[index] as PreparedKernel).logSumExp({
+        const bound = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+        const chunkRequest: PartialColumnsRequest = {
           ...request,
           offsets: offsets.subarray(start, start + count),
           out: part,
-        });
-        partial.push(part);
-      }
+          ...(withBounds ? { columnBounds: bound } : {}),
+        };
+        await (parts[index] as PreparedKernel).logSumExp(chunkRequest);
+        partial[index] = part;
+        bounds[index] = bound;
+      };
+      for (let index = 0; index < chunks.length; index += 1) await pass(index, true);
+      combineLogSumExp(partial, request.epsilon, out);
+      const again = chunksBreakingBound(partial, bounds, out, request.epsilon);
+      if (again.length === 0) return;
+      for (const index of again) await pass(index, false);
       combineLogSumExp(partial, request.epsilon, out);
     },
     statistics: (request) => online.statistics(request),
@@ -132,4 +147,59 @@ export async function prepareRowChunkedKernel(
       await Promise.all(prepared.map((kernel) => kernel.dispose()));
     },
   };
+}
+
+/**
+ * The chunks to run again after a combined columns pass: chunk c's partial sum of column j is off
+ * by at most `exp(b_cj)` in the units of `exp(out_j / eps)` (its `columnBounds`), so the combined
+ * relative error bound is `sum_c exp(b_cj - out_j / eps)`; when its largest value exceeds
+ * `LARGEST_ERROR` or its mean `MEAN_ERROR` (the single-kernel criteria), every chunk whose own
+ * share of that bound exceeds `1 / C` of the limit answers again on its own terms.
+ *
+ * @example
+ * ```ts
+ * // Chunk 1 holds a column's whole mass with a bound of 10 % of it: chunk 1 answers again.
+ * chunksBreakingBound([Float64Array.of(-Infinity), Float64Array.of(0)], [Float64Array.of(-Infinity), Float64Array.of(Math.log(0.1))], Float64Array.of(0), 1); // [1]
+ * ```
+ * @internal
+ */
+export function chunksBreakingBound(
+  partial: readonly Float64Array[],
+  bounds: readonly Float64Array[],
+  out: Float64Array,
+  epsilon: number,
+): number[] {
+  const chunkCount = partial.length;
+  const m = out.length;
+  const largest = new Float64Array(chunkCount);
+  const mean = new Float64Array(chunkCount);
+  let combinedLargest = 0;
+  let combinedMean = 0;
+  for (let j = 0; j < m; j += 1) {
+    const total = out[j] as number;
+    if (!Number.isFinite(total)) continue;
+    let combined = 0;
+    for (let c = 0; c < chunkCount; c += 1) {
+      const logBound = (bounds[c] as Float64Array)[j] as number;
+      if (logBound === Number.NEGATIVE_INFINITY) continue;
+      const share = Math.exp(logBound - total / epsilon);
+      combined += share;
+      if (share > (largest[c] as number)) largest[c] = share;
+      mean[c] = (mean[c] as number) + share / m;
+    }
+    if (combined > combinedLargest) combinedLargest = combined;
+    combinedMean += combined / m;
+  }
+  if (combinedLargest <= LARGEST_ERROR && combinedMean <= MEAN_ERROR) return [];
+  const chosen: number[] = [];
+  for (let c = 0; c < chunkCount; c += 1) {
+    if (
+      (largest[c] as number) > LARGEST_ERROR / chunkCount ||
+      (mean[c] as number) > MEAN_ERROR / chunkCount
+    ) {
+      chosen.push(c);
+    }
+  }
+  // Rounding can leave every share below 1 / C of the limit: then all chunks answer again.
+  return chosen.length > 0 ? chosen : partial.map((_, c) => c);
 }
