@@ -16,6 +16,7 @@
  *   node packages/ot/bench/semidiscrete-score.bench.mjs [--n 60000] [--dims 784,64] [--batch 1024]
  *     [--steps 4] [--repeats 3] [--threads 2] [--relative-epsilon 0.05]
  *     [--python /usr/bin/python3 | --no-python] [--fit-n 1000] [--fit-d 16] [--no-fit]
+ *     [--fit-modes hard,entropic] [--fit-only]
  * Y: N points uniform in [0, 1)^d (pixel-like); eps = relative-epsilon x sqrt(d / 3), about
  * that fraction of std(<x, y>). Prints one JSON line per measurement and a summary table.
  */
@@ -42,6 +43,8 @@ const relative = Number(option('relative-epsilon', '0.05'));
 const python = flag('no-python') ? undefined : option('python', '/usr/bin/python3');
 const fitN = Number(option('fit-n', '1000'));
 const fitD = Number(option('fit-d', '16'));
+const fitModes = option('fit-modes', 'hard,entropic').split(',');
+const timings = !flag('fit-only');
 
 const print = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
 const rows = [];
@@ -81,7 +84,7 @@ async function stepSeconds(y, epsilon, count) {
   return calls.slice(1).map((time, k) => (time - (calls[k] ?? 0)) / 1000);
 }
 
-for (const d of dims) {
+for (const d of timings ? dims : []) {
   const random = createRandomGenerator({ seed: 1 });
   const y = createPointCloud(random.fillUniform(new Float32Array(n * d)), { d });
   for (const mode of ['hard', 'entropic']) {
@@ -96,7 +99,7 @@ for (const d of dims) {
   }
 }
 
-if (python !== undefined) {
+if (timings && python !== undefined) {
   const script = fileURLToPath(new URL('./reference_semidiscrete.py', import.meta.url));
   const run = spawnSync(
     python,
@@ -117,7 +120,7 @@ if (python !== undefined) {
   }
 }
 
-process.stdout.write('\nlibrary        mode      d    s/step   rows/s    pairs/s\n');
+if (rows.length > 0) process.stdout.write('\nlibrary        mode      d    s/step   rows/s    pairs/s\n');
 for (const row of rows) {
   const rate = batch / row.secondsPerStep;
   process.stdout.write(
@@ -128,7 +131,8 @@ for (const row of rows) {
 if (!flag('no-fit')) {
   const random = createRandomGenerator({ seed: 2 });
   const y = createPointCloud(random.fillNormal(new Float32Array(fitN * fitD)), { d: fitD });
-  for (const epsilon of [0, relativeEpsilon(0.05)]) {
+  const modes = { hard: 0, entropic: relativeEpsilon(0.05) };
+  for (const epsilon of fitModes.map((mode) => modes[mode])) {
     const solution = await solveSemidiscrete({ y, epsilon, seed: 3, maxSteps: 20_000 });
     const record = {
       fit: epsilon === 0 ? 'hard' : 'entropic (relative 0.05)',

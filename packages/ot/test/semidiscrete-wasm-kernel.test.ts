@@ -7,6 +7,7 @@ import {
 import { assertClose } from '@sinkflow/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPartnerSampler, samplePartners } from '../src/index.js';
+import { samplePartnersWith } from '../src/semidiscrete/sample-partners.js';
 import {
   type ScorePassRequest,
   type ScoreTargets,
@@ -15,6 +16,7 @@ import {
 import {
   type PreparedWasmScoreKernel,
   prepareWasmScoreKernel,
+  prepareWasmScoreKernelSync,
 } from '../src/semidiscrete/wasm-score-kernel.js';
 
 // Differential test of the wasm score kernel against the float64 TypeScript reference
@@ -171,26 +173,43 @@ describe('wasm score kernel against the TypeScript reference', () => {
     expect(() => wasm.kernel({ ...targets }, request)).toThrow(/targets/);
     await wasm.dispose();
     expect(() => wasm.kernel(targets, request)).toThrow(/disposed/);
+    // The synchronous variant (samplePartners) compiles in Node and gives the same indices.
+    const synchronous = prepareWasmScoreKernelSync(targets, { capacity: 8 });
+    expect(synchronous?.threads).toBe(1);
+    const [first, second] = [new Int32Array(shape.rows), new Int32Array(shape.rows)];
+    synchronous?.kernel(targets, { ...request, index: first });
+    typescriptScoreKernel(targets, { ...request, index: second });
+    expect(Array.from(first)).toEqual(Array.from(second));
   });
 });
 
 describe('createPartnerSampler', () => {
   for (const epsilon of [0, 0.4]) {
-    it(`epsilon = ${epsilon}: the partners and map of samplePartners, batch after batch`, async () => {
+    it(`epsilon = ${epsilon}: the partners and map of the reference, batch after batch (100 rows: samplePartners on wasm; 7: on the reference)`, async () => {
       const random = createRandomGenerator({ seed: 21 });
       const d = 5;
-      const y = createPointCloud(random.fillNormal(new Float32Array(90 * d)), { d });
-      const g = Float64Array.from({ length: 90 }, () => random.uniform());
+      const y = createPointCloud(random.fillNormal(new Float32Array(1200 * d)), { d });
+      const g = Float64Array.from({ length: 1200 }, () => random.uniform());
       const sampler = await createPartnerSampler({ y, g, epsilon, capacity: 48 });
       for (const [rows, seed, draw] of [
         [100, 3, 0],
         [7, 3, 1],
       ] as const) {
         const x = createPointCloud(random.fillNormal(new Float32Array(rows * d)), { d });
-        const expected = samplePartners({ x, y, g, epsilon, seed, draw });
+        // The float64 reference, samplePartners (wasm, one thread) and the sampler (threads).
+        const expected = samplePartnersWith(
+          { x, y, g, epsilon, seed, draw },
+          typescriptScoreKernel,
+        );
+        const synchronous = samplePartners({ x, y, g, epsilon, seed, draw });
         const actual = sampler.sample({ x, seed, draw });
         expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
+        expect(Array.from(synchronous.indices)).toEqual(Array.from(expected.indices));
         assertClose(actual.map, expected.map, {
+          precision: 'float32',
+          tolerance: { absolute: 1e-4 },
+        });
+        assertClose(synchronous.map, expected.map, {
           precision: 'float32',
           tolerance: { absolute: 1e-4 },
         });

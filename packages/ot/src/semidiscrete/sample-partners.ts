@@ -4,7 +4,8 @@ import {
   requireInteger,
   validatePointCloud,
 } from '@sinkflow/core';
-import { type ScoreKernel, typescriptScoreKernel } from './semidiscrete-score-pass.js';
+import { synchronousScoreKernel } from './default-score-kernel.js';
+import type { ScoreKernel } from './semidiscrete-score-pass.js';
 import {
   prepareSemidiscreteTarget,
   type SemidiscreteCost,
@@ -66,9 +67,11 @@ export interface SampledPartners {
  *   with the counter-based noise of `@sinkflow/core` (row `i` of `x`); and the entropic map
  *   `E[y | x] = sum_j pi_j(x) y_j` (the barycentric projection).
  *
- * This function is synchronous and runs the float64 TypeScript score pass (the reference);
- * {@link createPartnerSampler} gives the same partners (up to float32 ties) on the WebAssembly
- * kernels and threads, with the N points loaded once for many batches.
+ * The score pass runs on the WebAssembly SIMD kernels on the calling thread (this function is
+ * synchronous; the float64 TypeScript pass where the host has no WebAssembly with shared memory),
+ * with the N points loaded for this call; {@link createPartnerSampler} gives the same partners on
+ * all threads, with the points loaded once for many batches. Partners equal those of the float64
+ * reference up to float32 ties of the scores.
  *
  * @throws {@link InvalidArgumentError} naming the bad argument.
  * @example
@@ -80,7 +83,7 @@ export interface SampledPartners {
  * ```
  */
 export function samplePartners(options: SamplePartnersOptions): SampledPartners {
-  return samplePartnersWith(options, typescriptScoreKernel);
+  return samplePartnersWith(options, synchronousScoreKernel);
 }
 
 /** {@link samplePartners} on a given score kernel (internal). */

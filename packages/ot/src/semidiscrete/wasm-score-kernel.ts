@@ -2,6 +2,7 @@ import { DisposedError, InvalidArgumentError } from '@sinkflow/core';
 import type { KernelProblem } from '../backend/sinkhorn-backend.js';
 import { compileKernels, instantiateKernels } from '../backend/wasm/compile-kernels.js';
 import { runConditionalExpectation } from '../backend/wasm/conditional-expectation-pass.js';
+import { KERNELS_WASM_BASE64 } from '../backend/wasm/generated/kernels-wasm.js';
 import { hostThreads } from '../backend/wasm/host-threads.js';
 import { KernelContext, type KernelTuning } from '../backend/wasm/kernel-context.js';
 import { type CloudSummary, loadClouds } from '../backend/wasm/load-clouds.js';
@@ -18,7 +19,7 @@ import { tileIndex } from '../backend/wasm/pass-inputs.js';
 import { runSampleColumns } from '../backend/wasm/sample-columns-pass.js';
 import { runStatistics } from '../backend/wasm/statistics-pass.js';
 import { ThreadPool } from '../backend/wasm/thread-pool.js';
-import { type WasmMemory, webAssembly } from '../backend/wasm/webassembly-api.js';
+import { type WasmMemory, type WasmModule, webAssembly } from '../backend/wasm/webassembly-api.js';
 import {
   type PreparedScoreKernel,
   type ScoreKernel,
@@ -76,7 +77,58 @@ export async function prepareWasmScoreKernel(
   const module = await compileKernels();
   const rows = roundUp(Math.max(1, capacity), PADDING_UNIT);
   const parallel = threads > 1 && rows * m * (d + 16) >= TUNING.parallelThreshold;
-  const threadCount = parallel ? threads : 1;
+  const pool = parallel ? await ThreadPool.start(threads - 1) : undefined;
+  return assembleScoreKernel(targets, module, rows, pool);
+}
+
+let synchronousModule: WasmModule | null | undefined;
+
+/**
+ * {@link prepareWasmScoreKernel} synchronously, on the calling thread alone (no workers), or
+ * undefined where the module cannot be compiled synchronously (a browser's main thread limits
+ * synchronous compilation): for synchronous callers such as `samplePartners`.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareWasmScoreKernelSync(target, { capacity: 256 }); // undefined: use the reference
+ * ```
+ */
+export function prepareWasmScoreKernelSync(
+  targets: ScoreTargets,
+  { capacity }: { readonly capacity: number },
+): PreparedWasmScoreKernel | undefined {
+  if (synchronousModule === undefined) {
+    try {
+      const api = globalThis as unknown as {
+        readonly WebAssembly: { readonly Module: new (bytes: Uint8Array) => WasmModule };
+      };
+      synchronousModule = new api.WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    } catch {
+      synchronousModule = null;
+    }
+  }
+  if (synchronousModule === null) return undefined;
+  const rows = roundUp(Math.max(1, capacity), PADDING_UNIT);
+  return assembleScoreKernel(targets, synchronousModule, rows, undefined);
+}
+
+/** Base64 to bytes with `atob` (as `compileKernels` decodes the module). */
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** Memory, the points, the main thread's instance and the pool's (when given), and the kernel. */
+function assembleScoreKernel(
+  targets: ScoreTargets,
+  module: WasmModule,
+  rows: number,
+  pool: ThreadPool | undefined,
+): PreparedWasmScoreKernel {
+  const { count: m, d } = targets;
+  const threadCount = 1 + (pool?.workerCount ?? 0);
   const plan = planMemory({
     n: rows,
     m,
@@ -94,7 +146,6 @@ export async function prepareWasmScoreKernel(
   const problem = { x: new Float32Array(rows * d), y: y32, n: rows, m, d, mode: 'online' as const };
   const loaded = loadClouds(memory.buffer, plan, problem);
   const main = instantiateKernels(module, memory);
-  const pool = parallel ? await ThreadPool.start(threadCount - 1) : undefined;
   pool?.acquire();
   const kernelId = pool === undefined ? 0 : pool.attach(module, memory);
   const state = { alive: true, values: undefined as Float64Array | undefined };
