@@ -117,7 +117,12 @@ describe('sinkflow train and evaluate', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(json, 'utf8'));
-    expect(summary).toMatchObject({ coupling: 'semidiscrete', step: 3, otBatchSize: 64 });
+    expect(summary).toMatchObject({
+      coupling: 'semidiscrete',
+      step: 3,
+      otBatchSize: 64,
+      targetEntropy: null,
+    });
   }, 60_000);
 
   it.each([

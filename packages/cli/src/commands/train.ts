@@ -249,7 +249,8 @@ async function trainAndReport({
     benchmark,
     d,
     coupling,
-    targetEntropy,
+    // Semidiscrete runs take no target entropy (the default 0.2 is not theirs).
+    targetEntropy: coupling === 'semidiscrete' ? null : targetEntropy,
     relativeEpsilon,
     otBatchSize: coupling === 'independent' || coupling === 'supervised' ? null : otBatchSize,
     ...training,
