@@ -120,7 +120,8 @@ if (timings && python !== undefined) {
   }
 }
 
-if (rows.length > 0) process.stdout.write('\nlibrary        mode      d    s/step   rows/s    pairs/s\n');
+if (rows.length > 0)
+  process.stdout.write('\nlibrary        mode      d    s/step   rows/s    pairs/s\n');
 for (const row of rows) {
   const rate = batch / row.secondsPerStep;
   process.stdout.write(
