@@ -74,11 +74,12 @@ export class HalfKernelAnchor {
  * one matrix-vector product each way on the same stored matrix (no exponential per entry). Every
  * result is checked: sums so small that the subnormal halves may move them by more than 6 % (one
  * output) or 2^-12 (on average) mean that the anchor no longer resolves them (see `isStale`), and
- * a new epsilon needs a new anchor. Then the pass is answered by the exact
- * online kernel and the matrix is rebuilt around the new offsets (absorption [schmitzer2019]):
- * from a rows pass, beta' = h' and Ms_i its row shifts (every row's largest entry about 1); from
- * a columns pass with output l_j, beta = -l and Ms_i = -round(s (h_i + max beta)) (every column
- * sums to 1). Offsets with -inf entries (zero weights) never become an anchor: such passes run
+ * a new epsilon needs a new anchor. Then the matrix is rebuilt around new offsets (absorption
+ * [schmitzer2019]): a rows pass answers exactly and rebuilds in one sweep of the tile, beta' = h'
+ * and Ms_i its row shifts (every row's largest entry about 1); a columns pass rebuilds around the
+ * last rows pass's offsets and answers from the new matrix, or (at a new epsilon, or when that is
+ * stale too) answers exactly online and rebuilds around its output l_j: beta = -l and
+ * Ms_i = -round(s (h_i + max beta)) (every column sums to 1). Offsets with -inf entries (zero weights) never become an anchor: such passes run
  * online. `request.exact` asks for the online kernel explicitly.
  *
  * @example
@@ -96,7 +97,7 @@ export function runHalfLogSumExp(
   const functionName = 'createWasmBackend.logSumExp';
   const { side, offsets, out } = request;
   const bounds = side === 'columns' ? request.columnBounds : undefined;
-  bounds?.fill(0);
+  bounds?.fill(Number.NEGATIVE_INFINITY);
   checkRequestLengths(functionName, problem, side, offsets.length, out.length);
   const epsilon = checkEpsilon(functionName, request.epsilon);
   const exactOnly =
