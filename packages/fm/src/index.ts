@@ -53,10 +53,12 @@ export type {
   PairSourceKind,
   PairSourceState,
   PairSourceStatistics,
+  SemidiscreteFitReport,
 } from './pairs/pair-source.js';
 export type { PrecomputedCouplingPairSourceOptions } from './pairs/precomputed-coupling-pair-source.js';
 export { createPrecomputedCouplingPairSource } from './pairs/precomputed-coupling-pair-source.js';
 export type {
+  SemidiscreteDual,
   SemidiscreteFitOptions,
   SemidiscretePairSourceOptions,
 } from './pairs/semidiscrete-pair-source.js';

@@ -91,6 +91,83 @@ describe('createSemidiscretePairSource', () => {
     expect(Array.from(again.x0)).toEqual(Array.from(expected.x0));
     expect(Array.from(again.x1)).toEqual(Array.from(expected.x1));
     expect(resumed.statistics().otSeconds).toBe(first.statistics().otSeconds);
+    // The fit's report survives the checkpoint.
+    const fitted = first.statistics().semidiscreteFit;
+    expect(fitted).toMatchObject({ origin: 'fit', n: N, epsilon: 0, pcaComponents: null });
+    expect(fitted?.steps).toBeGreaterThan(0);
+    expect(fitted?.threshold).toBe(fit.threshold);
+    expect(fitted?.marginalError).toBeGreaterThanOrEqual(0);
+    expect(fitted?.marginalErrorStandardError).toBeGreaterThan(0);
+    expect(resumed.statistics().semidiscreteFit).toEqual({ ...fitted, origin: 'checkpoint' });
+  });
+
+  it('takes a dual fitted before: no fit, the same pairs as the source that fitted it', async () => {
+    const options = { source: standardNormalSampler({ d: 1 }), data, fit, seed: 9 };
+    const fitting = createSemidiscretePairSource(options);
+    opened.push(fitting);
+    await fitting.start();
+    const expected = await fitting.next({ count: 400 });
+    const { g } = fitting.getState().arrays;
+    const given = createSemidiscretePairSource({
+      ...options,
+      fit: { maxSteps: 1 },
+      dual: { g: g as Float64Array, epsilon: 0, fit: { steps: 77, marginalError: 0.01 } },
+    });
+    opened.push(given);
+    await given.start();
+    const again = await given.next({ count: 400 });
+    expect(Array.from(again.x1)).toEqual(Array.from(expected.x1));
+    expect(given.statistics().semidiscreteFit).toMatchObject({
+      origin: 'given',
+      steps: 77,
+      marginalError: 0.01,
+      threshold: null,
+    });
+  });
+
+  it('scores on principal components: points along a line pair with the quantile map of the projection', async () => {
+    // y_j = c_j u + 0.01 v_j w in d = 3 with u, w orthonormal, c_j the quantiles above and the
+    // signs v_j symmetric (v_j = v_(N-1-j), mean 0), so cov(c, v) = 0 and the covariance is
+    // diagonal in (u, w): the first component is u, keeping var(c) / (var(c) + 1e-4) of the
+    // variance, and the hard coupling of x ~ N(0, I_3) on it is the quantile map of <u, x>.
+    const u = [0.6, 0.8, 0];
+    const w = [0, 0, 1];
+    const sign = (j: number) => (j < N / 2 ? (-1) ** j : (-1) ** (N - 1 - j));
+    const lifted = new Float32Array(N * 3);
+    for (let j = 0; j < N; j += 1) {
+      for (let c = 0; c < 3; c += 1)
+        lifted[j * 3 + c] =
+          (points[j] as number) * (u[c] as number) + 0.01 * sign(j) * (w[c] as number);
+    }
+    const pairs = createSemidiscretePairSource({
+      source: standardNormalSampler({ d: 3 }),
+      data: { data: lifted, n: N, d: 3 },
+      pcaComponents: 1,
+      fit,
+      seed: 4,
+    });
+    opened.push(pairs);
+    await pairs.start();
+    const mean = Array.from(points).reduce((sum, value) => sum + value, 0) / N;
+    const variance = Array.from(points).reduce((sum, value) => sum + (value - mean) ** 2, 0) / N;
+    const report = pairs.statistics().semidiscreteFit;
+    expect(report?.pcaComponents).toBe(1);
+    expect(report?.explainedVarianceRatio).toBeCloseTo(variance / (variance + 1e-4), 6);
+    const { x0, x1, count } = await pairs.next({ count: 2000 });
+    let close = 0;
+    for (let k = 0; k < count; k += 1) {
+      const projected = (u as number[]).reduce(
+        (sum, value, c) => sum + value * (x0[k * 3 + c] as number),
+        0,
+      );
+      const partner = Array.from(points).findIndex(
+        (value) => Math.abs(value * 0.6 - (x1[k * 3] as number)) < 1e-5,
+      );
+      if (Math.abs(partner - Math.floor(phi(projected) * N)) <= 1) close += 1;
+      // The pairs keep the full points.
+      expect(Math.abs(x1[k * 3 + 2] as number)).toBeCloseTo(0.01, 6);
+    }
+    expect(close / count).toBeGreaterThan(0.95);
   });
 
   it('names the argument of a bad option', () => {
@@ -104,5 +181,26 @@ describe('createSemidiscretePairSource', () => {
         samplesPerChunk: 0,
       }),
     ).toThrow(expect.objectContaining({ argumentName: 'samplesPerChunk' }));
+    expect(() =>
+      createSemidiscretePairSource({
+        source: standardNormalSampler({ d: 1 }),
+        data,
+        pcaComponents: 2,
+      }),
+    ).toThrow(expect.objectContaining({ argumentName: 'pcaComponents' }));
+    expect(() =>
+      createSemidiscretePairSource({
+        source: standardNormalSampler({ d: 1 }),
+        data,
+        dual: { g: new Float64Array(N - 1), epsilon: 0 },
+      }),
+    ).toThrow(expect.objectContaining({ argumentName: 'dual.g' }));
+    expect(() =>
+      createSemidiscretePairSource({
+        source: standardNormalSampler({ d: 1 }),
+        data,
+        dual: { g: new Float64Array(N), epsilon: Number.NaN },
+      }),
+    ).toThrow(expect.objectContaining({ argumentName: 'dual.epsilon' }));
   });
 });

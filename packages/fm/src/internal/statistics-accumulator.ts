@@ -1,4 +1,9 @@
-import type { CouplingReport, PairSourceKind, PairSourceStatistics } from '../pairs/pair-source.js';
+import type {
+  CouplingReport,
+  PairSourceKind,
+  PairSourceStatistics,
+  SemidiscreteFitReport,
+} from '../pairs/pair-source.js';
 
 /** @internal Running totals of a pair source, reset by `start`. */
 export class StatisticsAccumulator {
@@ -13,6 +18,7 @@ export class StatisticsAccumulator {
   #coupledExamples = 0;
   #samplingSeconds = 0;
   #allConverged = true;
+  #fit: SemidiscreteFitReport | null = null;
 
   constructor(kind: PairSourceKind) {
     this.#kind = kind;
@@ -27,6 +33,7 @@ export class StatisticsAccumulator {
     this.#coupledExamples = 0;
     this.#samplingSeconds = 0;
     this.#allConverged = true;
+    this.#fit = null;
   }
 
   addCoupling(report: CouplingReport): void {
@@ -40,20 +47,14 @@ export class StatisticsAccumulator {
 
   /**
    * OT work that is not a discrete coupling (the semidiscrete dual's fit): its seconds count
-   * towards `otSeconds` over `examples` data points, with no entropy to report.
+   * towards `otSeconds` over its `n` data points, with no entropy to report; the report itself is
+   * kept for `semidiscreteFit`.
    */
-  addFit({
-    seconds,
-    examples,
-    converged,
-  }: {
-    readonly seconds: number;
-    readonly examples: number;
-    readonly converged: boolean;
-  }): void {
-    this.#otSeconds += seconds;
-    this.#coupledExamples += examples;
-    this.#allConverged &&= converged;
+  addFit(report: SemidiscreteFitReport): void {
+    this.#otSeconds += report.seconds;
+    this.#coupledExamples += report.n;
+    this.#allConverged &&= report.converged;
+    this.#fit = report;
   }
 
   addPairs(count: number, samplingSeconds: number): void {
@@ -75,6 +76,7 @@ export class StatisticsAccumulator {
         this.#coupledExamples === 0 ? 0 : this.#otSeconds / this.#coupledExamples,
       samplingSeconds: this.#samplingSeconds,
       allConverged: this.#allConverged,
+      ...(this.#kind === 'semidiscrete' ? { semidiscreteFit: this.#fit } : {}),
     };
   }
 }

@@ -124,6 +124,42 @@ export interface PairSourceStatistics {
   readonly samplingSeconds: number;
   /** True when every Sinkhorn solve converged. */
   readonly allConverged: boolean;
+  /** The semidiscrete dual's fit (`semidiscrete` sources; null or absent for the others). */
+  readonly semidiscreteFit?: SemidiscreteFitReport | null;
+}
+
+/**
+ * What the fit of a semidiscrete dual `g` reached [mousavi2025semidiscrete]: its steps, its
+ * chi-square marginal error `sum_j (p_j - b_j)^2 / b_j` (bias-corrected Monte-Carlo estimate on
+ * fresh noise, with its standard error) against the threshold, its seconds, epsilon, and the
+ * principal components it worked on. `origin` says whether this source fitted `g`, was given it,
+ * or read it from a checkpoint.
+ *
+ * @example
+ * ```ts
+ * const fit = pairs.statistics().semidiscreteFit;
+ * if (fit && !fit.converged) console.warn(`chi-square ${fit.marginalError} > ${fit.threshold}`);
+ * ```
+ */
+export interface SemidiscreteFitReport {
+  /** N, the data points (the length of `g`). */
+  readonly n: number;
+  /** Optimizer steps of the fit (0 for a given dual). */
+  readonly steps: number;
+  /** The chi-square marginal error of the last evaluation, or null when unknown (a given dual). */
+  readonly marginalError: number | null;
+  readonly marginalErrorStandardError: number | null;
+  /** The fit's stopping threshold on the chi-square error, or null when unknown. */
+  readonly threshold: number | null;
+  readonly converged: boolean;
+  readonly seconds: number;
+  /** Absolute epsilon (0: the hard coupling). */
+  readonly epsilon: number;
+  /** Principal components of the cost, or null for the full dimension. */
+  readonly pcaComponents: number | null;
+  /** Fraction of the data's variance those components keep, or null without PCA. */
+  readonly explainedVarianceRatio: number | null;
+  readonly origin: 'fit' | 'given' | 'checkpoint';
 }
 
 /**

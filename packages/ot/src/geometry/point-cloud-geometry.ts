@@ -7,7 +7,11 @@ import {
   validatePointCloud,
 } from '@sinkflow/core';
 import { type CostName, costStandardDeviation } from '@sinkflow/entropy';
-import { type PrincipalComponents, principalComponents } from './principal-components.js';
+import {
+  type PrincipalComponents,
+  principalComponents,
+  projectOnComponents,
+} from './principal-components.js';
 
 /** The ground costs on point clouds: `dot` is `-<x, y>`, `sqeuclidean` is `1/2 ||x - y||^2`. */
 export type Cost = CostName;
@@ -188,23 +192,7 @@ function transform(
       out[index] = (data[index] as number) - (shift[index % inputDimension] as number);
     return out;
   }
-  const k = pca.components;
-  const out = new Float32Array(n * k);
-  const centred = new Float64Array(inputDimension);
-  for (let i = 0; i < n; i += 1) {
-    for (let c = 0; c < inputDimension; c += 1)
-      centred[c] = (data[i * inputDimension + c] as number) - (shift[c] as number);
-    for (let component = 0; component < k; component += 1) {
-      out[i * k + component] = dot(
-        pca.basis,
-        component * inputDimension,
-        centred,
-        0,
-        inputDimension,
-      );
-    }
-  }
-  return out;
+  return projectOnComponents(data, n, shift, pca);
 }
 
 function halfSquaredNorms(points: Float32Array, count: number, d: number): Float64Array {

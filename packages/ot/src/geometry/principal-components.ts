@@ -1,4 +1,4 @@
-import type { PointCloud } from '@sinkflow/core';
+import { InvalidArgumentError, type PointCloud, requireInteger } from '@sinkflow/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /** A PCA projection: the k leading eigenvectors of the covariance of the data. */
@@ -14,7 +14,9 @@ export interface PrincipalComponents {
 /**
  * The k leading principal components of the union of `clouds` (unweighted), centred at `mean`:
  * the eigenvectors of `S = (1/N) sum_p (p - mean)(p - mean)^T` for the k largest eigenvalues
- * (symmetric eigen-decomposition by ml-matrix). O(N d^2 + d^3).
+ * (symmetric eigen-decomposition by ml-matrix). O(N d^2 + d^3). The paper's PCA acceleration
+ * computes the dot cost on these components [klein2025, Sec. 4]; `projectOnComponents` maps
+ * points there.
  *
  * @example
  * ```ts
@@ -26,7 +28,19 @@ export function principalComponents(
   mean: Float64Array,
   k: number,
 ): PrincipalComponents {
+  const functionName = 'principalComponents';
   const d = mean.length;
+  requireInteger(k, { functionName, argumentName: 'k', minimum: 1, maximum: d });
+  for (const [index, cloud] of clouds.entries()) {
+    if (cloud?.d !== d || !(cloud.data.length >= cloud.n * d)) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: `clouds[${index}]`,
+        message: `must be a point cloud of dimension ${d} (the length of mean)`,
+        value: cloud?.d,
+      });
+    }
+  }
   const covariance = new Float64Array(d * d);
   const centred = new Float64Array(d);
   let count = 0;
@@ -63,4 +77,48 @@ export function principalComponents(
   }
   const total = values.reduce((sum, value) => sum + Math.max(0, value), 0);
   return { components: k, basis, explainedVarianceRatio: total > 0 ? kept / total : 1 };
+}
+
+/**
+ * `W (p - shift)` for each of the `n` rows `p` of `data` (`n x d`, row-major), with `W` the `k x d`
+ * basis of `pca`: the points in the coordinates of the principal components, rounded to float32
+ * (accumulated in float64). With the rows of `W` orthonormal, a standard normal `p` with
+ * `shift = 0` maps to a standard normal in k dimensions, and `-<W p, W q>` differs from the dot
+ * cost on the components by terms of `p` alone and `q` alone (which OT couplings ignore).
+ * O(n d k).
+ *
+ * @example
+ * ```ts
+ * const pca = principalComponents([images], mean, 64);
+ * const reduced = projectOnComponents(images.data, images.n, mean, pca); // n x 64
+ * ```
+ */
+export function projectOnComponents(
+  data: ArrayLike<number>,
+  n: number,
+  shift: Float64Array,
+  pca: PrincipalComponents,
+): Float32Array {
+  const d = shift.length;
+  const k = pca.components;
+  if (pca.basis.length !== k * d || !(data.length >= n * d)) {
+    throw new InvalidArgumentError({
+      functionName: 'projectOnComponents',
+      argumentName: pca.basis.length !== k * d ? 'pca' : 'data',
+      message: `needs a ${k} x ${d} basis and ${n} rows of ${d} values (d = shift.length)`,
+    });
+  }
+  const out = new Float32Array(n * k);
+  const centred = new Float64Array(d);
+  const { basis } = pca;
+  for (let i = 0; i < n; i += 1) {
+    for (let c = 0; c < d; c += 1) centred[c] = (data[i * d + c] as number) - (shift[c] as number);
+    for (let component = 0; component < k; component += 1) {
+      let sum = 0;
+      const row = component * d;
+      for (let c = 0; c < d; c += 1) sum += (basis[row + c] as number) * (centred[c] as number);
+      out[i * k + component] = sum;
+    }
+  }
+  return out;
 }

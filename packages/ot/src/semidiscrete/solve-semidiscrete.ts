@@ -125,6 +125,8 @@ export interface SemidiscreteSolution {
   readonly g: Float64Array;
   /** True when the marginal error went below `threshold`. */
   readonly converged: boolean;
+  /** The stopping threshold on the chi-square marginal error. */
+  readonly threshold: number;
   /** Optimizer steps done in total. */
   readonly steps: number;
   /**
@@ -419,6 +421,7 @@ export async function solveSemidiscreteWith(
     return Object.freeze({
       g: Float64Array.from(gAverage),
       converged,
+      threshold,
       steps: step,
       marginalError: final.marginalError,
       marginalErrorNoise: final.noise,
