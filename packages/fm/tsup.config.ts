@@ -3,7 +3,7 @@ import { browserBuild } from '../../tools/tsup/browser-build.js';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/ot-worker.ts'],
+    entry: ['src/index.ts', 'src/ot-worker.ts', 'src/train-worker.ts'],
     format: ['esm'],
     dts: true,
     sourcemap: true,

@@ -3,10 +3,12 @@
 // PyTorch on the CPU (Debian's python3-torch), as a ratio. Imports the built dist: run it through
 // `pnpm bench:fm`, which builds first.
 //
-// Options: --dims 32,64  --batch 2048  --steps 5  --warmup 2  --threads 2 (PyTorch's; the
-// TensorFlow.js wasm backend is single-threaded in Node)  --backend auto|wasm|cpu  --repeats 3
-// (rounds, alternating TensorFlow.js and PyTorch; the best round of each is reported, the usual
-// estimate on a machine shared with other work).
+// Options: --dims 32,64  --batch 2048  --steps 5  --warmup 2  --threads 2 (PyTorch's, and the
+// thread count the ratios compare with)  --workers 1,2 (TensorFlow.js data-parallel replicas: the
+// wasm backend is single-threaded in Node, so the trainer's `workers` option is how it uses more
+// than one core)  --backend auto|wasm|cpu  --repeats 3 (rounds, alternating TensorFlow.js and
+// PyTorch; the best round of each is reported, the usual estimate on a machine shared with other
+// work). The load average is printed before and after: a busy machine lowers every figure.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +36,7 @@ const warmup = Number(options.warmup ?? 2);
 const threads = Number(options.threads ?? 2);
 const backend = options.backend ?? 'auto';
 const repeats = Number(options.repeats ?? 3);
+const workerCounts = (options.workers ?? '1,2').split(',').map(Number);
 
 const preference = backend === 'auto' ? ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] : [backend];
 const selection = await selectBackend({ preference, log: null });
@@ -45,15 +48,21 @@ console.log(
 console.log(
   `machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}`,
 );
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+console.log(`load average (1, 5, 15 min) before: ${loadAverage()}`);
 
-async function measureTfjs(d) {
+async function measureTfjs(d, workers) {
   const model = createMlpVelocityModel({ d, seed: 0 });
   const pairs = createIndependentPairSource({
     source: standardNormalSampler({ d }),
     target: standardNormalSampler({ d }),
     chunkSize: batch,
   });
-  const trainer = await createFlowMatchingTrainer({ model, pairs, batchSize: batch });
+  const trainer = await createFlowMatchingTrainer({ model, pairs, batchSize: batch, workers });
   await trainer.train({ steps: warmup });
   const before = trainer.report();
   const started = performance.now();
@@ -64,6 +73,7 @@ async function measureTfjs(d) {
   await pairs.dispose();
   return {
     seconds,
+    workers: trainer.workers,
     examplesPerSecond: (batch * steps) / seconds,
     waitSeconds: after.waitSeconds - before.waitSeconds,
   };
@@ -99,36 +109,47 @@ const best = (runs) =>
   runs.reduce((a, b) => ((b.examplesPerSecond ?? 0) > (a.examplesPerSecond ?? 0) ? b : a));
 const rows = [];
 for (const d of dims) {
-  const runs = { tfjs: [], torch: [], torchOne: [] };
+  const runs = { tfjs: workerCounts.map(() => []), torch: [], torchOne: [] };
   for (let round = 0; round < repeats; round += 1) {
-    runs.tfjs.push(await measureTfjs(d));
+    for (const [index, workers] of workerCounts.entries()) {
+      runs.tfjs[index].push(await measureTfjs(d, workers));
+    }
     runs.torch.push(measureTorch(d, threads));
     if (threads !== 1) runs.torchOne.push(measureTorch(d, 1));
   }
   const torch = best(runs.torch);
   rows.push({
     d,
-    tfjs: best(runs.tfjs),
+    tfjs: runs.tfjs.map(best),
     torch,
     torchOne: threads === 1 ? torch : best(runs.torchOne),
   });
 }
 const format = (value) =>
   Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+const ratio = (value, reference) =>
+  reference.examplesPerSecond
+    ? (value.examplesPerSecond / reference.examplesPerSecond).toFixed(2)
+    : (reference.error ?? 'n/a');
 console.log(
   `\nbest of ${repeats} rounds; batch ${batch}, ${steps} timed steps after ${warmup} warm-up; MLP 5 x ${dims.map((d) => (d <= 64 ? 512 : 1024)).join('/')} (SiLU), Adam`,
 );
-console.log(
-  `| d | tfjs ${selection.backend} (examples/s) | PyTorch ${threads} threads (examples/s) | ratio | PyTorch 1 thread | ratio |`,
+console.log(`load average (1, 5, 15 min) after: ${loadAverage()}`);
+const tfjsColumns = workerCounts.map(
+  (workers) => `tfjs ${selection.backend}, ${workers} worker${workers === 1 ? '' : 's'}`,
 );
-console.log('|---|---|---|---|---|---|');
+console.log(
+  `| d | ${tfjsColumns.join(' | ')} | PyTorch ${threads} threads | PyTorch 1 thread | ${workerCounts
+    .map((workers) => `${workers}w / torch ${threads}t | ${workers}w / torch 1t`)
+    .join(' | ')} |`,
+);
+console.log(
+  `|---|${tfjsColumns.map(() => '---|').join('')}---|---|${workerCounts.map(() => '---|---|').join('')}`,
+);
 for (const { d, tfjs, torch, torchOne } of rows) {
-  const ratio = (reference) =>
-    reference.examplesPerSecond
-      ? (tfjs.examplesPerSecond / reference.examplesPerSecond).toFixed(2)
-      : (reference.error ?? 'n/a');
   console.log(
-    `| ${d} | ${format(tfjs.examplesPerSecond)} | ${format(torch.examplesPerSecond)} | ${ratio(torch)} | ${format(torchOne.examplesPerSecond)} | ${ratio(torchOne)} |`,
+    `| ${d} | ${tfjs.map((run) => `${format(run.examplesPerSecond)}${run.workers === undefined ? '' : ` (${run.workers})`}`).join(' | ')} | ${format(torch.examplesPerSecond)} | ${format(torchOne.examplesPerSecond)} | ${tfjs.map((run) => `${ratio(run, torch)} | ${ratio(run, torchOne)}`).join(' | ')} |`,
   );
 }
+console.log('(examples per second; the figure in parentheses is the replicas that trained)');
 if (rows[0]?.torch.torch) console.log(`\nPyTorch ${rows[0].torch.torch}`);

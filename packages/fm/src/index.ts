@@ -69,6 +69,8 @@ export type {
   TransportMap,
 } from './pairs/supervised-pair-source.js';
 export { createSupervisedPairSource } from './pairs/supervised-pair-source.js';
+export { TrainingWorkerError } from './parallel/training-worker-error.js';
+export type { TrainingWorkers } from './parallel/training-workers.js';
 export type { PathSample, ProbabilityPath } from './path/probability-path.js';
 export { straightLinePath } from './path/probability-path.js';
 export { createModelVelocityField } from './sample/model-velocity-field.js';

@@ -3,36 +3,40 @@ import type { VelocityModel } from '../model/velocity-model.js';
 import type { AdamOptimizer } from '../optim/adam-optimizer.js';
 
 /**
- * @internal One optimizer step of the flow-matching loss on a batch of `count` examples, in
- * micro-batches of at most `microBatchSize` whose gradients are summed before the update:
+ * @internal The gradient of the flow-matching loss over `count` rows of a batch of `total`
+ * examples, in micro-batches of at most `microBatchSize` whose gradients are summed:
  *
- *     L(theta) = 1 / (count d) sum_k || u_k - v_theta(x_k, t_k) ||^2,
+ *     L_part(theta) = 1 / (total d) sum_{k in rows} || u_k - v_theta(x_k, t_k) ||^2,
  *
- * each micro-batch contributing its squared errors divided by the full `count d`, so that the
- * accumulated gradient is the gradient of L whatever the split. Returns L; leaves no tensor.
+ * each micro-batch contributing its squared errors divided by the full `total d`, so that the
+ * parts of a batch (micro-batches here, the shards of data-parallel replicas) add up to the
+ * gradient of the whole batch's loss. Returns the gradients (parameter order) and `L_part` as
+ * tensors that the caller disposes.
  */
-export async function gradientStep({
+export function accumulateGradients({
   model,
-  optimizer,
   xt,
   t,
   velocity,
   count,
+  total,
   microBatchSize,
 }: {
   readonly model: VelocityModel;
-  readonly optimizer: AdamOptimizer;
   readonly xt: Float32Array;
   readonly t: Float32Array;
   readonly velocity: Float32Array;
+  /** Rows in `xt`, `t`, `velocity`. */
   readonly count: number;
+  /** Examples of the whole batch (the loss's normaliser). */
+  readonly total: number;
   readonly microBatchSize: number;
-}): Promise<number> {
+}): { readonly gradients: tf.Tensor[]; readonly loss: tf.Scalar } {
   const { d } = model;
-  const scale = 1 / (count * d);
+  const scale = 1 / (total * d);
   const parameters = [...model.parameters];
   let gradients: tf.Tensor[] | null = null;
-  let loss: tf.Tensor | null = null;
+  let loss: tf.Scalar | null = null;
   try {
     for (let start = 0; start < count; start += microBatchSize) {
       const rows = Math.min(microBatchSize, count - start);
@@ -53,17 +57,65 @@ export async function gradientStep({
         continue;
       }
       const previous: tf.Tensor[] = gradients;
-      const previousLoss: tf.Tensor = loss;
+      const previousLoss: tf.Scalar = loss;
       gradients = tf.tidy(() =>
         previous.map((gradient, index) => tf.add(gradient, part.grads[index] as tf.Tensor)),
       );
-      loss = tf.add(previousLoss, part.value);
+      loss = tf.add(previousLoss, part.value) as tf.Scalar;
       tf.dispose([...previous, previousLoss, ...part.grads, part.value]);
     }
-    optimizer.update(gradients as tf.Tensor[]);
-    return ((await (loss as tf.Tensor).data()) as Float32Array)[0] as number;
-  } finally {
+    if (gradients === null || loss === null) {
+      // No rows (a replica whose shard is empty): zero gradients, zero loss.
+      gradients = parameters.map((parameter) => tf.zerosLike(parameter));
+      loss = tf.scalar(0);
+    }
+    return { gradients, loss };
+  } catch (error) {
     if (gradients !== null) tf.dispose(gradients);
     if (loss !== null) loss.dispose();
+    throw error;
+  }
+}
+
+/**
+ * @internal One optimizer step of the flow-matching loss on a batch of `count` examples, in
+ * micro-batches of at most `microBatchSize` whose gradients are summed before the update:
+ *
+ *     L(theta) = 1 / (count d) sum_k || u_k - v_theta(x_k, t_k) ||^2,
+ *
+ * (see {@link accumulateGradients}). Returns L; leaves no tensor.
+ */
+export async function gradientStep({
+  model,
+  optimizer,
+  xt,
+  t,
+  velocity,
+  count,
+  microBatchSize,
+}: {
+  readonly model: VelocityModel;
+  readonly optimizer: AdamOptimizer;
+  readonly xt: Float32Array;
+  readonly t: Float32Array;
+  readonly velocity: Float32Array;
+  readonly count: number;
+  readonly microBatchSize: number;
+}): Promise<number> {
+  const { gradients, loss } = accumulateGradients({
+    model,
+    xt,
+    t,
+    velocity,
+    count,
+    total: count,
+    microBatchSize,
+  });
+  try {
+    optimizer.update(gradients);
+    return ((await loss.data()) as Float32Array)[0] as number;
+  } finally {
+    tf.dispose(gradients);
+    loss.dispose();
   }
 }

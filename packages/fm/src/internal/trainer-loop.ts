@@ -5,6 +5,7 @@ import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.j
 import type { VelocityModel } from '../model/velocity-model.js';
 import type { AdamOptimizer } from '../optim/adam-optimizer.js';
 import type { PairSource, PairSourceState } from '../pairs/pair-source.js';
+import type { ReplicaPool } from '../parallel/replica-pool.js';
 import type { ProbabilityPath } from '../path/probability-path.js';
 import { describeTimeSampler, type TimeSampler } from '../time/time-sampler.js';
 import type {
@@ -29,6 +30,10 @@ export interface TrainerParts {
   readonly losses: number[];
   readonly totals?: TrainingTotals;
   readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>> | undefined;
+  /** Data-parallel replicas (1: the calling thread alone). */
+  readonly workers: number;
+  /** The worker replicas when `workers > 1`. */
+  readonly pool: ReplicaPool | null;
 }
 
 export interface TrainingTotals {
@@ -66,23 +71,30 @@ class Trainer implements FlowMatchingTrainer {
     return this.#parts.metadata;
   }
 
+  get workers(): number {
+    return this.#parts.workers;
+  }
+
   async trainStep(): Promise<StepReport> {
-    const { model, pairs, path, timeSampler, batchSize, microBatchSize, adam, random } =
+    const { model, pairs, path, timeSampler, batchSize, microBatchSize, adam, random, pool } =
       this.#parts;
     const waitStarted = performance.now();
     const batch = await pairs.next({ count: batchSize });
     const computeStarted = performance.now();
     const t = timeSampler.sample({ count: batchSize, random });
     const { xt, velocity } = path.sample({ x0: batch.x0, x1: batch.x1, t, d: model.d });
-    const loss = await gradientStep({
-      model,
-      optimizer: adam,
-      xt,
-      t,
-      velocity,
-      count: batchSize,
-      microBatchSize,
-    });
+    const loss =
+      pool === null
+        ? await gradientStep({
+            model,
+            optimizer: adam,
+            xt,
+            t,
+            velocity,
+            count: batchSize,
+            microBatchSize,
+          })
+        : await pool.step({ xt, t, velocity, count: batchSize, microBatchSize });
     const finished = performance.now();
     const waitSeconds = (computeStarted - waitStarted) / 1000;
     const computeSeconds = (finished - computeStarted) / 1000;
@@ -186,6 +198,9 @@ class Trainer implements FlowMatchingTrainer {
 
   dispose(): void {
     this.#parts.adam.dispose();
+    // Not awaited (dispose is synchronous): the workers are unreferenced, so a pending
+    // termination never keeps the process alive.
+    void this.#parts.pool?.terminate();
   }
 }
 

@@ -1,9 +1,16 @@
 import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@sinkflow/core';
+import * as tf from '@tensorflow/tfjs';
 import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.js';
 import { createTrainerLoop } from '../internal/trainer-loop.js';
 import type { VelocityModel } from '../model/velocity-model.js';
-import { type AdamOptions, createAdamOptimizer } from '../optim/adam-optimizer.js';
+import {
+  type AdamOptimizer,
+  type AdamOptions,
+  createAdamOptimizer,
+} from '../optim/adam-optimizer.js';
 import type { CouplingReport, PairSource, PairSourceStatistics } from '../pairs/pair-source.js';
+import { createReplicaPool, type ReplicaPool } from '../parallel/replica-pool.js';
+import { resolveTrainingWorkers, type TrainingWorkers } from '../parallel/training-workers.js';
 import { type ProbabilityPath, straightLinePath } from '../path/probability-path.js';
 import { type TimeSampler, uniformTimeSampler } from '../time/time-sampler.js';
 
@@ -30,6 +37,19 @@ export interface FlowMatchingTrainerOptions {
    * coupling's settings), written with every checkpoint as `metadata`. @default undefined
    */
   readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>>;
+  /**
+   * Data-parallel replicas (see {@link TrainingWorkers}): each step's batch is split into
+   * `workers` contiguous shards, one per replica (the calling thread and `workers - 1` worker
+   * threads, each with its own copy of the model on the same TensorFlow.js backend), the gradients
+   * of the shards are summed through shared memory and every replica applies the same Adam update,
+   *
+   *     grad L = sum_r grad L_r,   L_r = 1 / (B d) sum_{k in shard r} || u_k - v_theta(x_k, t_k) ||^2,
+   *
+   * so the replicas stay bit-identical and the step is the single-thread step up to float32
+   * rounding of the sum. A seeded run is deterministic for a given worker count. `'auto'` uses
+   * every core on the `wasm` backend in Node and 1 elsewhere. @default 'auto'
+   */
+  readonly workers?: TrainingWorkers;
 }
 
 /**
@@ -106,6 +126,8 @@ export interface FlowMatchingTrainer {
   readonly step: number;
   /** The caller's record of the run (`metadata` at creation, or the checkpoint's on resume). */
   readonly metadata: Readonly<Record<string, CheckpointMetadataValue>> | undefined;
+  /** Data-parallel replicas that train (the resolved `workers` option; 1 = the calling thread only). */
+  readonly workers: number;
   /** One optimizer step. */
   trainStep(): Promise<StepReport>;
   /**
@@ -122,7 +144,10 @@ export interface FlowMatchingTrainer {
   saveCheckpoint(options: { readonly directory: string }): Promise<void>;
   /** The totals so far. */
   report(): TrainingReport;
-  /** Frees the optimizer's slots (the model and the pair source stay with the caller). */
+  /**
+   * Frees the optimizer's slots and terminates the worker replicas (the model and the pair source
+   * stay with the caller).
+   */
   dispose(): void;
 }
 
@@ -131,7 +156,8 @@ export interface FlowMatchingTrainer {
  *
  * @throws {@link InvalidArgumentError} naming the option (a model and a pair source of different
  * dimensions, a `batchSize` or `microBatchSize` that is not a positive integer, a bad seed or
- * Adam hyperparameter).
+ * Adam hyperparameter, a bad `workers`); `TrainingWorkerError` when a worker replica cannot
+ * start; `BackendUnavailableError` for `workers > 1` in a browser.
  * @example
  * ```ts
  * const model = createMlpVelocityModel({ d: 2, hiddenLayers: 3, width: 64, seed: 0 });
@@ -150,13 +176,27 @@ export async function createFlowMatchingTrainer({
   optimizer = {},
   seed = 0,
   metadata,
+  workers = 'auto',
 }: FlowMatchingTrainerOptions): Promise<FlowMatchingTrainer> {
   const functionName = 'createFlowMatchingTrainer';
   checkTrainerParts({ model, pairs, path, timeSampler, batchSize, microBatchSize, functionName });
   requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
   checkMetadata(metadata, functionName);
+  const replicas = await resolveTrainingWorkers({
+    workers,
+    backend: tf.getBackend(),
+    batchSize,
+    functionName,
+  });
   const adam = createAdamOptimizer({ ...optimizer, parameters: model.parameters });
-  await pairs.start();
+  let pool: ReplicaPool | null = null;
+  try {
+    await pairs.start();
+    pool = await startReplicas({ model, optimizer: adam, replicas });
+  } catch (error) {
+    adam.dispose();
+    throw error;
+  }
   return createTrainerLoop({
     model,
     pairs,
@@ -170,7 +210,23 @@ export async function createFlowMatchingTrainer({
     step: 0,
     losses: [],
     metadata,
+    workers: replicas,
+    pool,
   });
+}
+
+/** @internal The worker replicas of a trainer with `replicas > 1` (null for one). */
+export async function startReplicas({
+  model,
+  optimizer,
+  replicas,
+}: {
+  readonly model: VelocityModel;
+  readonly optimizer: AdamOptimizer;
+  readonly replicas: number;
+}): Promise<ReplicaPool | null> {
+  if (replicas === 1) return null;
+  return createReplicaPool({ model, optimizer, replicas, backend: tf.getBackend() });
 }
 
 /** @internal Metadata must be a record of JSON scalars (it is written to `checkpoint.json`). */

@@ -1,19 +1,23 @@
 import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
+import * as tf from '@tensorflow/tfjs';
 import { readCheckpoint } from '../checkpoint/checkpoint-files.js';
 import { createTrainerLoop } from '../internal/trainer-loop.js';
 import { mlpVelocityModelFromConfig } from '../model/create-mlp-velocity-model.js';
 import { createAdamOptimizer } from '../optim/adam-optimizer.js';
 import type { PairSource } from '../pairs/pair-source.js';
+import { resolveTrainingWorkers, type TrainingWorkers } from '../parallel/training-workers.js';
 import { straightLinePath } from '../path/probability-path.js';
 import { timeSamplerFromDescription } from '../time/time-sampler.js';
-import type { FlowMatchingTrainer } from './flow-matching-trainer.js';
+import { type FlowMatchingTrainer, startReplicas } from './flow-matching-trainer.js';
 
 /**
  * Continues a run from a checkpoint directory: rebuilds the model from its saved architecture and
  * weights, restores Adam's moments and step, the time-sampling generator, the settings, and
  * restarts `pairs` at its saved position; the trainer's `metadata` is the checkpoint's. `pairs` must be built with the same options as the
  * original (samplers, sizes, seed); the loss curve then continues exactly as the uninterrupted
- * run's (at a fixed seed, on a deterministic backend such as `cpu`).
+ * run's (at a fixed seed, on a deterministic backend such as `cpu`, with the same `workers`).
+ * The checkpoint holds one copy of the state whatever the worker count (the replicas are
+ * identical), so a run may resume with another `workers` (its steps then round differently).
  *
  * @throws {@link InvalidArgumentError} when the directory holds no checkpoint, or `pairs` is of
  * another kind or dimension than the saved one.
@@ -27,12 +31,21 @@ import type { FlowMatchingTrainer } from './flow-matching-trainer.js';
 export async function resumeFlowMatchingTrainer({
   directory,
   pairs,
+  workers = 'auto',
 }: {
   readonly directory: string;
   readonly pairs: PairSource;
+  /** Data-parallel replicas, as for `createFlowMatchingTrainer`. @default 'auto' */
+  readonly workers?: TrainingWorkers;
 }): Promise<FlowMatchingTrainer> {
   const functionName = 'resumeFlowMatchingTrainer';
   const checkpoint = await readCheckpoint({ directory });
+  const replicas = await resolveTrainingWorkers({
+    workers,
+    backend: tf.getBackend(),
+    batchSize: checkpoint.trainer.batchSize,
+    functionName,
+  });
   if (pairs?.kind !== checkpoint.pairs.kind || pairs.d !== checkpoint.model.config.d) {
     throw new InvalidArgumentError({
       functionName,
@@ -53,6 +66,10 @@ export async function resumeFlowMatchingTrainer({
     const adam = createAdamOptimizer({ ...hyper, parameters: model.parameters });
     adam.setState(checkpoint.optimizer);
     await pairs.start({ state: checkpoint.pairs });
+    const pool = await startReplicas({ model, optimizer: adam, replicas }).catch((error) => {
+      adam.dispose();
+      throw error;
+    });
     const { trainer, totals } = checkpoint;
     return createTrainerLoop({
       model,
@@ -68,6 +85,8 @@ export async function resumeFlowMatchingTrainer({
       losses: Array.from(checkpoint.losses),
       totals,
       metadata: checkpoint.metadata,
+      workers: replicas,
+      pool,
     });
   } catch (error) {
     model.dispose();
