@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
+import { workersFromFlags } from '../cli/workers-flag.js';
 import { IMAGE_SAMPLERS } from '../images/evaluate-image-model.js';
 import { IMAGE_STUDY_BUDGETS } from '../images/image-study-budgets.js';
 import { type ImageStudyRun, runImageStudy } from '../images/run-image-study.js';
@@ -18,7 +19,7 @@ export const imagesCommand: Command = {
     'the Fashion-MNIST study: I-FM vs OT-FM at several n and E, classifier-feature FD at 2-16 Euler steps and Dopri5',
   help: `
 Usage: sinkflow images [--data DIR] [--out DIR] [--json FILE] [--budget small|paper|tiny]
-                       [--seed 0] [--db FILE]
+                       [--seed 0] [--db FILE] [--workers auto|N]
 
 The image experiment of Klein et al. (2025) on Fashion-MNIST (60 000 training and 10 000 test
 images of 28 x 28, d = 784, pixels scaled to [-1, 1]). Trains a classifier once (an MLP; its
@@ -45,6 +46,9 @@ Options:
                                                                     (default small)
   --seed S        classifier, noise, couplings, models                (default 0)
   --db FILE       record every finished model in a DuckDB results database (sweep 'images')
+  --workers N     data-parallel training replicas: every step's batch split among N copies of
+                  the model in worker threads, gradients summed each step (auto: one per core
+                  on the wasm backend, 1 on cpu; seeded runs repeat for a given N) (default auto)
   --json FILE     { dataset, classifier: { testAccuracy }, runs: [ { name, coupling, n,
                   targetEntropy, renormalizedEntropy, curvature, frechet: { euler-2, ...,
                   dopri5 }, samples, sinkhornSecondsPerExample, trainSeconds } ] } ('-': stdout)
@@ -63,6 +67,7 @@ Example:
       budget: 'string',
       seed: 'string',
       db: 'string',
+      workers: 'string',
     });
     const budgetName = options.choice('budget', ['small', 'paper', 'tiny'] as const, 'small');
     const seed = options.integer('seed', { fallback: 0, minimum: 0, maximum: 2 ** 31 - 1 });
@@ -70,6 +75,7 @@ Example:
     const dataDirectory = options.optionalString('data');
     const databasePath = options.optionalString('db');
     const json = options.optionalString('json');
+    const workers = workersFromFlags(options);
     await checkOutputPaths('images', [
       outputFlag(options, 'out', 'directory', outDirectory),
       outputFlag(options, 'db', 'file'),
@@ -134,6 +140,7 @@ Example:
       budget,
       seed,
       memoryBudgetBytes: memoryBudget().bytes,
+      workers,
       log: (message) => {
         progress?.stop();
         progress = undefined;

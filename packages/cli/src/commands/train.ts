@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCHMARK_NAMES } from '@sinkflow/benchmarks';
 import { InvalidArgumentError } from '@sinkflow/core';
-import { readCheckpoint, recoverCheckpoint, selectBackend } from '@sinkflow/fm';
+import {
+  readCheckpoint,
+  recoverCheckpoint,
+  selectBackend,
+  type TrainingWorkers,
+} from '@sinkflow/fm';
 import type { Command, CommandIo } from '../cli/command.js';
 import { type Flags, parseFlags } from '../cli/parse-flags.js';
 import { sinkhornSettingsFromFlags } from '../cli/sinkhorn-flags.js';
+import { workersFromFlags } from '../cli/workers-flag.js';
 import { writeJsonFile } from '../io/cloud-files.js';
 import { writeJsonSummary } from '../io/json-summary.js';
 import { createProgress } from '../io/progress.js';
@@ -34,7 +40,7 @@ Usage: sinkflow train --out DIR [--benchmark piecewise-affine] [--d 32]
                       [--target-entropy E | --relative-epsilon R] [--ot-batch-size 4096]
                       [--pairs-per-coupling K] [--steps 1500] [--batch-size 256]
                       [--hidden-layers 3] [--width 256] [--seed 0] [--checkpoint-every 250]
-                      [--resume] [--benchmark-seed 0] [--json FILE]
+                      [--resume] [--benchmark-seed 0] [--workers auto|N] [--json FILE]
 
 Trains the velocity MLP of Klein et al. (2025) by flow matching from N(0, I) to the benchmark's
 target with pairs from the chosen coupling: independent (I-FM), ot (a fresh Sinkhorn coupling of
@@ -44,6 +50,9 @@ optimal assignment of --ot-batch-size points), supervised ((x, T0(x)), benchmark
 map) or semidiscrete (fresh noise each step, paired with --ot-batch-size target points by a
 semidiscrete dual fitted before training: hard, or entropic at --relative-epsilon). Writes DIR/checkpoint (every --checkpoint-every steps and at the end) and DIR/train.json;
 --resume continues from DIR/checkpoint when it exists. Evaluate with 'sinkflow evaluate --model DIR'.
+--workers splits every step's batch among N copies of the model in worker threads, whose gradients
+are summed each step (auto: one per core on the wasm backend, 1 on cpu; a seeded run is
+reproducible for a given N).
 
 Example:
   sinkflow train --coupling ot --target-entropy 0.1 --ot-batch-size 2048 --steps 2000 --out runs/ot
@@ -66,6 +75,7 @@ Example:
       'checkpoint-every': 'string',
       out: 'string',
       resume: 'boolean',
+      workers: 'string',
       json: 'string',
     });
     const functionName = 'sinkflow train';
@@ -82,6 +92,7 @@ Example:
     const out = options.string('out');
     const json = options.optionalString('json');
     const resume = options.boolean('resume');
+    const workers = workersFromFlags(options);
     const lock = await acquireRunLock({ directory: out, command: 'train', functionName });
     const stopWatching = stopOnInterrupt({
       command: 'train',
@@ -96,7 +107,17 @@ Example:
         checkpoint: checkpointDirectoryOf(out),
         functionName,
       });
-      await trainAndReport({ config, steps, checkpointEvery, out, json, resume, io, functionName });
+      await trainAndReport({
+        config,
+        steps,
+        checkpointEvery,
+        out,
+        json,
+        resume,
+        workers,
+        io,
+        functionName,
+      });
     } finally {
       stopWatching();
       lock.release();
@@ -190,6 +211,7 @@ async function trainAndReport({
   out,
   json,
   resume,
+  workers,
   io,
   functionName,
 }: {
@@ -199,6 +221,7 @@ async function trainAndReport({
   readonly out: string;
   readonly json: string | undefined;
   readonly resume: boolean;
+  readonly workers: TrainingWorkers;
   readonly io: CommandIo;
   readonly functionName: string;
 }): Promise<void> {
@@ -236,7 +259,7 @@ async function trainAndReport({
         coupling === 'semidiscrete' ? { targetEntropy: null, relativeEpsilon } : config,
       ),
     },
-    training,
+    training: { ...training, workers },
     directory: out,
     checkpointEvery,
     resume,
@@ -257,6 +280,7 @@ async function trainAndReport({
     pairsPerCoupling: config.pairsPerCoupling,
     benchmarkSeed,
     backend: backend.backend,
+    workers: outcome.workers,
     step: outcome.step,
     resumedFrom: outcome.resumedFrom,
     finalLoss: outcome.finalLoss,
@@ -270,7 +294,7 @@ async function trainAndReport({
   const resumed = outcome.resumedFrom > 0 ? ` (resumed from step ${outcome.resumedFrom})` : '';
   io.stdout.write(
     [
-      `${benchmark}, d = ${d}, ${coupling} pairs: ${outcome.step} steps${resumed} in ${outcome.trainSeconds.toFixed(1)} s on ${backend.backend}`,
+      `${benchmark}, d = ${d}, ${coupling} pairs: ${outcome.step} steps${resumed} in ${outcome.trainSeconds.toFixed(1)} s on ${backend.backend}${outcome.workers > 1 ? ` (${outcome.workers} workers)` : ''}`,
       `  final loss ${outcome.finalLoss === null ? '-' : outcome.finalLoss.toPrecision(4)}` +
         (outcome.renormalizedEntropy === null
           ? ''

@@ -6,6 +6,7 @@ import {
   createIndependentPairSource,
   type DistributionSampler,
   standardNormalSampler,
+  type TrainingWorkers,
 } from '@sinkflow/fm';
 import { featureFrechetDistance } from '@sinkflow/metrics';
 import { type ClassifierFacts, loadOrTrainClassifier } from './classifier-checkpoint.js';
@@ -106,6 +107,7 @@ export async function runImageStudy({
   log = () => {},
   onProgress = () => {},
   onRun = async () => {},
+  workers = 'auto',
 }: {
   readonly dataDirectory?: string;
   readonly outDirectory: string;
@@ -115,6 +117,8 @@ export async function runImageStudy({
   readonly log?: (message: string) => void;
   readonly onProgress?: (progress: ImageStudyProgress) => void;
   readonly onRun?: (run: ImageStudyRun, classifier: ClassifierFacts) => Promise<void>;
+  /** Data-parallel replicas of each flow's training (`@sinkflow/fm`'s `workers`). @default 'auto' */
+  readonly workers?: TrainingWorkers;
 }): Promise<ImageStudyResult> {
   const started = performance.now();
   const train = await readFashionMnist({
@@ -262,6 +266,7 @@ export async function runImageStudy({
         directory: join(directory, 'checkpoint'),
         metadata: { name: plan.name, budget: budget.name, seed },
         onStep: (step, total) => onProgress({ phase: plan.name, step, total }),
+        workers,
       });
       let evaluation: ImageModelEvaluation;
       try {

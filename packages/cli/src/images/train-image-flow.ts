@@ -9,6 +9,7 @@ import {
   type PairSource,
   recoverCheckpoint,
   resumeFlowMatchingTrainer,
+  type TrainingWorkers,
   type VelocityModel,
 } from '@sinkflow/fm';
 import type { ImageStudyBudget } from './image-study-budgets.js';
@@ -17,7 +18,8 @@ import type { ImageStudyBudget } from './image-study-budgets.js';
  * Trains one image flow by flow matching [lipman2023, klein2025] (straight paths, uniform times,
  * Adam 1e-3) on `pairs` with the budget's MLP, checkpointing to `directory` every
  * `budget.checkpointEvery` steps and at the end; a checkpoint found there (same `metadata`) is
- * resumed, and one at the last step trains no more. The caller disposes the returned model.
+ * resumed, and one at the last step trains no more. `workers` data-parallel replicas train it
+ * (`@sinkflow/fm`'s option; default `'auto'`). The caller disposes the returned model.
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ export async function trainImageFlow({
   directory,
   metadata,
   onStep,
+  workers = 'auto',
 }: {
   readonly pairs: PairSource;
   readonly d: number;
@@ -40,6 +43,7 @@ export async function trainImageFlow({
   readonly directory: string;
   readonly metadata: Readonly<Record<string, CheckpointMetadataValue>>;
   readonly onStep?: (step: number, total: number, loss: number) => void;
+  readonly workers?: TrainingWorkers;
 }): Promise<{
   readonly model: VelocityModel;
   readonly resumedFrom: number;
@@ -52,7 +56,7 @@ export async function trainImageFlow({
   try {
     await recoverCheckpoint({ directory });
     if (await exists(join(directory, 'checkpoint.json'))) {
-      trainer = await resumeFlowMatchingTrainer({ directory, pairs });
+      trainer = await resumeFlowMatchingTrainer({ directory, pairs, workers });
       for (const [key, value] of Object.entries(metadata)) {
         if (trainer.metadata?.[key] !== value) {
           throw new InvalidArgumentError({
@@ -64,7 +68,14 @@ export async function trainImageFlow({
       }
     } else {
       const model = createMlpVelocityModel({ d, ...budget.model, seed });
-      trainer = await createFlowMatchingTrainer({ model, pairs, batchSize, seed, metadata });
+      trainer = await createFlowMatchingTrainer({
+        model,
+        pairs,
+        batchSize,
+        seed,
+        metadata,
+        workers,
+      });
     }
     const resumedFrom = trainer.step;
     const remaining = Math.max(0, steps - trainer.step);

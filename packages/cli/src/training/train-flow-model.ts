@@ -9,6 +9,7 @@ import {
   recoverCheckpoint,
   resumeFlowMatchingTrainer,
   type StepReport,
+  type TrainingWorkers,
   type VelocityModel,
 } from '@sinkflow/fm';
 import { type CouplingSettings, createCouplingPairSource } from './coupling-pair-source.js';
@@ -22,6 +23,8 @@ export interface TrainingSettings {
   readonly width: number;
   /** Seed of the model's weights and of the trainer's time draws. */
   readonly seed: number;
+  /** Data-parallel replicas (`@sinkflow/fm`'s `workers`). @default 'auto' */
+  readonly workers?: TrainingWorkers;
 }
 
 /** What a training run reports (null where it does not apply, e.g. E for I-FM). */
@@ -41,6 +44,8 @@ export interface TrainingOutcome {
   readonly sinkhornSecondsPerExample: number | null;
   /** Where the pair source ran and why (worker thread or main thread). */
   readonly executionNote: string | null;
+  /** Data-parallel replicas that trained (1: the calling thread alone). */
+  readonly workers: number;
 }
 
 /** The checkpoint directory of a run directory: `DIR/checkpoint`. */
@@ -87,7 +92,11 @@ export async function trainFlowModel({
   try {
     if (checkpoint !== undefined) await recoverCheckpoint({ directory: checkpoint });
     if (resume && checkpoint !== undefined && (await exists(join(checkpoint, 'checkpoint.json')))) {
-      trainer = await resumeFlowMatchingTrainer({ directory: checkpoint, pairs });
+      trainer = await resumeFlowMatchingTrainer({
+        directory: checkpoint,
+        pairs,
+        workers: training.workers ?? 'auto',
+      });
       requireSameRun(trainer.metadata, metadata, checkpoint);
     } else {
       const model = createMlpVelocityModel({
@@ -101,6 +110,7 @@ export async function trainFlowModel({
         pairs,
         batchSize: training.batchSize,
         seed: training.seed,
+        workers: training.workers ?? 'auto',
         ...(metadata === undefined ? {} : { metadata }),
       });
     }
@@ -130,6 +140,7 @@ export async function trainFlowModel({
       renormalizedEntropy: usesSinkhorn ? statistics.meanRenormalizedEntropy : null,
       sinkhornSecondsPerExample: usesSinkhorn ? statistics.otSecondsPerExample : null,
       executionNote: statistics.executionNote,
+      workers: trainer.workers,
     };
   } catch (error) {
     trainer?.model.dispose();

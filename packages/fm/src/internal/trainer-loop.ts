@@ -34,6 +34,8 @@ export interface TrainerParts {
   readonly workers: number;
   /** The worker replicas when `workers > 1`. */
   readonly pool: ReplicaPool | null;
+  /** Why `'auto'` fell back to one replica, or null. */
+  readonly workersNote: string | null;
 }
 
 export interface TrainingTotals {
@@ -73,6 +75,10 @@ class Trainer implements FlowMatchingTrainer {
 
   get workers(): number {
     return this.#parts.workers;
+  }
+
+  get workersNote(): string | null {
+    return this.#parts.workersNote;
   }
 
   async trainStep(): Promise<StepReport> {

@@ -128,6 +128,8 @@ export interface FlowMatchingTrainer {
   readonly metadata: Readonly<Record<string, CheckpointMetadataValue>> | undefined;
   /** Data-parallel replicas that train (the resolved `workers` option; 1 = the calling thread only). */
   readonly workers: number;
+  /** Why `workers: 'auto'` fell back to the calling thread (the worker replicas could not start), or null. */
+  readonly workersNote: string | null;
   /** One optimizer step. */
   trainStep(): Promise<StepReport>;
   /**
@@ -189,10 +191,10 @@ export async function createFlowMatchingTrainer({
     functionName,
   });
   const adam = createAdamOptimizer({ ...optimizer, parameters: model.parameters });
-  let pool: ReplicaPool | null = null;
+  let started: { readonly pool: ReplicaPool | null; readonly note: string | null };
   try {
     await pairs.start();
-    pool = await startReplicas({ model, optimizer: adam, replicas });
+    started = await startReplicas({ model, optimizer: adam, replicas, requested: workers });
   } catch (error) {
     adam.dispose();
     throw error;
@@ -210,23 +212,37 @@ export async function createFlowMatchingTrainer({
     step: 0,
     losses: [],
     metadata,
-    workers: replicas,
-    pool,
+    workers: started.pool === null ? 1 : replicas,
+    pool: started.pool,
+    workersNote: started.note,
   });
 }
 
-/** @internal The worker replicas of a trainer with `replicas > 1` (null for one). */
+/**
+ * @internal The worker replicas of a trainer with `replicas > 1` (null for one). With `'auto'`, a
+ * pool that cannot start (the package not built, worker threads unavailable) leaves the trainer on
+ * the calling thread, and `note` says why; an explicit count throws.
+ */
 export async function startReplicas({
   model,
   optimizer,
   replicas,
+  requested,
 }: {
   readonly model: VelocityModel;
   readonly optimizer: AdamOptimizer;
   readonly replicas: number;
-}): Promise<ReplicaPool | null> {
-  if (replicas === 1) return null;
-  return createReplicaPool({ model, optimizer, replicas, backend: tf.getBackend() });
+  readonly requested: TrainingWorkers;
+}): Promise<{ readonly pool: ReplicaPool | null; readonly note: string | null }> {
+  if (replicas === 1) return { pool: null, note: null };
+  try {
+    const pool = await createReplicaPool({ model, optimizer, replicas, backend: tf.getBackend() });
+    return { pool, note: null };
+  } catch (error) {
+    if (requested !== 'auto') throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return { pool: null, note: `workers 'auto' trains on the calling thread: ${reason}` };
+  }
 }
 
 /** @internal Metadata must be a record of JSON scalars (it is written to `checkpoint.json`). */

@@ -66,7 +66,12 @@ export async function resumeFlowMatchingTrainer({
     const adam = createAdamOptimizer({ ...hyper, parameters: model.parameters });
     adam.setState(checkpoint.optimizer);
     await pairs.start({ state: checkpoint.pairs });
-    const pool = await startReplicas({ model, optimizer: adam, replicas }).catch((error) => {
+    const started = await startReplicas({
+      model,
+      optimizer: adam,
+      replicas,
+      requested: workers,
+    }).catch((error) => {
       adam.dispose();
       throw error;
     });
@@ -85,8 +90,9 @@ export async function resumeFlowMatchingTrainer({
       losses: Array.from(checkpoint.losses),
       totals,
       metadata: checkpoint.metadata,
-      workers: replicas,
-      pool,
+      workers: started.pool === null ? 1 : replicas,
+      pool: started.pool,
+      workersNote: started.note,
     });
   } catch (error) {
     model.dispose();
