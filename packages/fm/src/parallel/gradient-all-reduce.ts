@@ -132,54 +132,52 @@ export async function waitAtBarrierAsync(
 }
 
 /**
- * @internal The all-reduce itself: the sum of every replica's gradient slot, added in replica
- * order `g_0 + g_1 + ... + g_{R-1}` in float32, and of the loss parts. Every replica runs the same
- * additions in the same order on the same bytes, so every replica gets the same bits.
+ * @internal The all-reduce itself and the update: the sum of every replica's gradient slot, added
+ * in replica order `g_0 + g_1 + ... + g_{R-1}` by TensorFlow.js's float32 `add` (wasm SIMD; a
+ * JavaScript loop over the shared slots was slower than the Adam update), then one optimizer update
+ * with it. Every replica runs the same operations in the same order on the same bytes, so every
+ * replica gets the same bits. Returns the batch's loss (the loss parts added in replica order).
+ * Leaves no tensor.
  */
-export function sumGradientSlots(buffers: AllReduceBuffers): {
-  readonly gradient: Float32Array;
-  readonly loss: number;
-} {
+export function applyReducedGradients({
+  buffers,
+  optimizer,
+  parameters,
+}: {
+  readonly buffers: AllReduceBuffers;
+  readonly optimizer: AdamOptimizer;
+  readonly parameters: readonly tf.Variable[];
+}): number {
   const { replicas, parameterCount } = buffers;
-  const gradient = new Float32Array(buffers.slots, 0, parameterCount).slice();
-  for (let replica = 1; replica < replicas; replica += 1) {
-    const slot = new Float32Array(buffers.slots, replica * parameterCount * 4, parameterCount);
-    for (let index = 0; index < parameterCount; index += 1) {
-      gradient[index] = (gradient[index] as number) + (slot[index] as number);
-    }
+  const gradients = tf.tidy(() => {
+    let offset = 0;
+    return parameters.map((parameter) => {
+      const part = (replica: number) =>
+        tf.tensor(
+          new Float32Array(
+            buffers.slots,
+            (replica * parameterCount + offset) * Float32Array.BYTES_PER_ELEMENT,
+            parameter.size,
+          ),
+          parameter.shape,
+        );
+      let sum = part(0);
+      for (let replica = 1; replica < replicas; replica += 1) sum = tf.add(sum, part(replica));
+      offset += parameter.size;
+      return sum;
+    });
+  });
+  try {
+    optimizer.update(gradients);
+  } finally {
+    tf.dispose(gradients);
   }
   const losses = new Float32Array(buffers.slots, replicas * parameterCount * 4, replicas);
   let loss = 0;
   for (let replica = 0; replica < replicas; replica += 1) {
     loss = Math.fround(loss + (losses[replica] as number));
   }
-  return { gradient, loss };
-}
-
-/**
- * @internal One optimizer update with a flattened gradient (parameter order), identical on every
- * replica that holds the same parameters and optimizer state. Leaves no tensor.
- */
-export function applyFlatGradient({
-  optimizer,
-  parameters,
-  gradient,
-}: {
-  readonly optimizer: AdamOptimizer;
-  readonly parameters: readonly tf.Variable[];
-  readonly gradient: Float32Array;
-}): void {
-  let offset = 0;
-  const tensors = parameters.map((parameter) => {
-    const tensor = tf.tensor(gradient.subarray(offset, offset + parameter.size), parameter.shape);
-    offset += parameter.size;
-    return tensor;
-  });
-  try {
-    optimizer.update(tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
+  return loss;
 }
 
 /**

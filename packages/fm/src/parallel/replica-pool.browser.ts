@@ -20,6 +20,7 @@ export async function createReplicaPool(_options: {
 }): Promise<ReplicaPool> {
   throw new BackendUnavailableError({
     backend: 'training workers',
-    message: "data-parallel training (workers > 1) uses Node's worker threads and runs in Node only",
+    message:
+      "data-parallel training (workers > 1) uses Node's worker threads and runs in Node only",
   });
 }

@@ -6,11 +6,10 @@ import type { AdamOptimizer, AdamState } from '../optim/adam-optimizer.js';
 import {
   AllReduceAbortedError,
   abortAllReduce,
-  applyFlatGradient,
+  applyReducedGradients,
   arriveAtBarrier,
   createAllReduceBuffers,
   shardRows,
-  sumGradientSlots,
   waitAtBarrierAsync,
   writeGradientSlot,
 } from './gradient-all-reduce.js';
@@ -206,7 +205,7 @@ export async function createReplicaPool({
           );
         });
         const own = shardRows({ count, replicas, replica: 0 });
-        const { gradients, loss } = accumulateGradients({
+        const part = accumulateGradients({
           model,
           xt: xt.subarray(own.start * d, (own.start + own.rows) * d),
           t: t.subarray(own.start, own.start + own.rows),
@@ -216,21 +215,16 @@ export async function createReplicaPool({
           microBatchSize,
         });
         try {
-          writeGradientSlot({ buffers, replica: 0, gradients, loss });
+          writeGradientSlot({ buffers, replica: 0, gradients: part.gradients, loss: part.loss });
         } finally {
-          tf.dispose(gradients);
-          loss.dispose();
+          tf.dispose(part.gradients);
+          part.loss.dispose();
         }
         arriveAtBarrier(buffers);
         await waitAtBarrierAsync(buffers, generation * replicas, failure);
-        const reduced = sumGradientSlots(buffers);
-        applyFlatGradient({
-          optimizer,
-          parameters: model.parameters,
-          gradient: reduced.gradient,
-        });
+        const loss = applyReducedGradients({ buffers, optimizer, parameters: model.parameters });
         await Promise.all(answers);
-        return reduced.loss;
+        return loss;
       } catch (error) {
         const cause = await explain(error, failure);
         await terminate();

@@ -7,9 +7,8 @@ import { type AdamOptimizer, createAdamOptimizer } from '../optim/adam-optimizer
 import {
   type AllReduceBuffers,
   abortAllReduce,
-  applyFlatGradient,
+  applyReducedGradients,
   arriveAtBarrier,
-  sumGradientSlots,
   waitAtBarrier,
   writeGradientSlot,
 } from './gradient-all-reduce.js';
@@ -122,9 +121,5 @@ function step(state: ReplicaState, request: Extract<ReplicaRequest, { type: 'ste
   }
   arriveAtBarrier(buffers);
   waitAtBarrier(buffers, request.generation * buffers.replicas);
-  applyFlatGradient({
-    optimizer,
-    parameters: model.parameters,
-    gradient: sumGradientSlots(buffers).gradient,
-  });
+  applyReducedGradients({ buffers, optimizer, parameters: model.parameters });
 }
