@@ -236,4 +236,77 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       await browser.close();
     }
   }, 60_000);
+  it('draws the means over seeds with their error bars and the references labelled', async () => {
+    const trainRun = (n: number, entropy: number | null, seed: number): RunRecord => ({
+      id: `${n}-${entropy}-${seed}`,
+      sweep: 'seeds-test',
+      kind: 'train',
+      config: {
+        benchmark: 'piecewise-affine',
+        d: 16,
+        n,
+        targetEntropy: entropy,
+        relativeEpsilon: null,
+        seed,
+        options: entropy === null ? { coupling: 'independent' } : {},
+      },
+      status: 'done',
+      metrics: {
+        renormalizedEntropy: entropy,
+        curvature: entropy === null ? 8 + seed : 0.5 + entropy + 0.1 * seed,
+        reconstruction: 1 + n / 4096 + 0.2 * seed,
+        bpd: 2.8 + 0.001 * seed,
+        sinkhornSecondsPerExample: entropy === null ? null : 1e-4 * (n / 256),
+      },
+      seconds: 1,
+      error: null,
+      updatedAt: '2026-12-07 10:00:00',
+    });
+    const runs = [
+      ...[256, 1024, 4096].flatMap((n) =>
+        [0.05, 0.2].flatMap((entropy) => [0, 1, 2].map((seed) => trainRun(n, entropy, seed))),
+      ),
+      trainRun(256, null, 0),
+      trainRun(256, null, 1),
+    ];
+    const html = await renderReport({ title: 'seeds report', runs });
+    mkdirSync(output, { recursive: true });
+    const file = join(output, 'seeds-report.html');
+    writeFileSync(file, html);
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`file://${file}`);
+      // Against n: 2 lines (E), 3 points each, each with its bar; I-FM dashed, labelled, with its bar.
+      const figure = '#figure-reconstruction-n';
+      expect(await page.locator(`${figure} svg g[aria-label="line"] path`).count()).toBe(2);
+      expect(await page.locator(`${figure} svg g.error-bar line`).count()).toBe(6);
+      expect(await page.locator(`${figure} svg g.reference line`).count()).toBe(1);
+      expect(await page.locator(`${figure} svg g.reference-error line`).count()).toBe(
+        2,
+      );
+      expect(
+        await page.locator(`${figure} svg g.reference-label`).textContent(),
+      ).toBe('I-FM');
+      // Against E: one line per n.
+      expect(
+        await page.locator('#figure-curvature-entropy svg g[aria-label="line"] path').count(),
+      ).toBe(3);
+      expect(await page.locator('#figure-curvature-entropy figcaption').textContent()).toContain(
+        'Mean over 3 seeds',
+      );
+      await page.screenshot({ path: join(output, 'seeds-report.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

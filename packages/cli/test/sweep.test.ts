@@ -43,6 +43,26 @@ describe('sweep configuration', () => {
     });
   });
 
+  it('expands a train sweep of I-FM or supervised pairs without an entropy', () => {
+    const reference = (coupling: string, extra = '') =>
+      `name: ref\nkind: train\nbenchmarks: [piecewise-affine]\ndimensions: [16]\notBatchSizes: [256]\nseeds: [0, 1]\noptions: { coupling: ${coupling} }${extra}`;
+    const runs = expandSweep(parseSweepConfig(reference('independent'), 'inline'));
+    expect(
+      runs.map((run) => [run.config.targetEntropy, run.config.relativeEpsilon, run.config.seed]),
+    ).toEqual([
+      [null, null, 0],
+      [null, null, 1],
+    ]);
+    expect(expandSweep(parseSweepConfig(reference('supervised'), 'inline'))).toHaveLength(2);
+    expect(() =>
+      parseSweepConfig(reference('independent', '\ntargetEntropies: [0.2]'), 'config.yaml'),
+    ).toThrow(/'config.targetEntropies': does not apply to options.coupling 'independent'/);
+    // An OT sweep still needs its entropies.
+    expect(() => parseSweepConfig(reference('ot'), 'config.yaml')).toThrow(
+      /'config.targetEntropies': give exactly one/,
+    );
+  });
+
   const malformed: Array<[string, RegExp]> = [
     [
       'name: x\nbenchmarks: [a]\ndimensions: [2]\notBatchSizes: [8]\nseeds: [0]',

@@ -8,18 +8,25 @@ import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { renderReport } from '../report/render-report.js';
 import { reportFigures } from '../report/report-figures.js';
+import { seedTableMarkdown } from '../report/seed-table.js';
 import { openResultsStore } from '../sweep/results-store.js';
+import { aggregateSeeds } from '../sweep/seed-aggregates.js';
 
 /** `sinkflow report`: one self-contained HTML file from a sweep database. */
 export const reportCommand: Command = {
   name: 'report',
   summary: "write a self-contained HTML report (the paper's figures) from a sweep database",
   help: `
-Usage: sinkflow report --db results.duckdb [--sweep NAME] --out report.html [--json FILE]
+Usage: sinkflow report --db results.duckdb [--sweep NAME] --out report.html [--markdown FILE]
+                       [--json FILE]
 
 Reads the runs of a sweep database and writes one HTML file that works offline (the plotting
 library is inlined): E against relative epsilon, Sinkhorn time per example, pair and projection
-errors against the true map, and, for training sweeps, curvature, reconstruction and BPD against E.
+errors against the true map, and, for training sweeps, curvature, reconstruction, BPD and Sinkhorn
+time per example against E (one line per n) and against n (one line per E). Runs that differ only
+by their seed are averaged: each point is the mean with a bar of one standard error (also the
+database's seed_aggregates view). --markdown writes the same means as markdown tables (one per
+benchmark, d and options; a row per coupling, n and E).
 
 Example:
   sinkflow report --db sweeps/entropy-grid.duckdb --out entropy-grid.html
@@ -29,6 +36,7 @@ Example:
       db: 'string',
       sweep: 'string',
       out: 'string',
+      markdown: 'string',
       json: 'string',
     });
     const databasePath = options.string('db');
@@ -42,6 +50,7 @@ Example:
     const out = options.string('out');
     await checkOutputPaths('report', [
       outputFlag(options, 'out', 'file'),
+      outputFlag(options, 'markdown', 'file'),
       outputFlag(options, 'json', 'file'),
     ]);
     const sweep = options.optionalString('sweep');
@@ -63,9 +72,25 @@ Example:
     await makeDirectory(dirname(out));
     await writeFile(out, await renderReport({ title, runs }));
     const figures = reportFigures(runs).map((figure) => figure.id);
+    const markdown = options.optionalString('markdown');
+    if (markdown !== undefined) {
+      await makeDirectory(dirname(markdown));
+      await writeFile(markdown, seedTableMarkdown(aggregateSeeds(runs)));
+    }
     const json = options.optionalString('json');
     if (json !== undefined)
-      await writeJsonSummary(json, { report: out, runs: runs.length, figures }, io);
-    io.stdout.write(`wrote ${out} (${runs.length} runs, ${figures.length} figures)\n`);
+      await writeJsonSummary(
+        json,
+        {
+          report: out,
+          runs: runs.length,
+          figures,
+          ...(markdown === undefined ? {} : { markdown }),
+        },
+        io,
+      );
+    io.stdout.write(
+      `wrote ${out}${markdown === undefined ? '' : ` and ${markdown}`} (${runs.length} runs, ${figures.length} figures)\n`,
+    );
   },
 };

@@ -108,9 +108,19 @@ ${rows.join('\n')}
     document.querySelector('#figure-' + figure.id + ' .plot').append(chart);
   }
   for (const figure of figures) {
+    const interval = figure.interval;
+    const barred = interval ? figure.points.filter((point) => point[interval.low] !== undefined) : [];
     const marks = [
       Plot.line(figure.points, { x: figure.x, y: figure.y, stroke: figure.series, sort: figure.x, marker: 'circle' }),
-      ...figure.references.map((reference) => Plot.ruleY([reference.value], { stroke: '#888', strokeDasharray: '4,3', title: reference.label })),
+      // Error bars: mean -/+ one standard error over seeds.
+      ...(barred.length === 0 ? [] : [
+        Plot.ruleX(barred, { x: figure.x, y1: interval.low, y2: interval.high, stroke: figure.series, strokeWidth: 1.5, className: 'error-bar' }),
+      ]),
+      ...figure.references.flatMap((reference) => [
+        Plot.ruleY([reference.value], { stroke: '#888', strokeDasharray: '4,3', title: reference.label, className: 'reference' }),
+        Plot.text([reference], { y: 'value', text: 'label', frameAnchor: 'right', dy: -7, fill: '#555', className: 'reference-label' }),
+        ...(reference.low === undefined ? [] : [Plot.ruleY([reference.low, reference.high], { stroke: '#aaa', strokeDasharray: '1,3', className: 'reference-error' })]),
+      ]),
     ];
     const chart = Plot.plot({
       width: 900, height: 380, grid: true, color: { legend: true },

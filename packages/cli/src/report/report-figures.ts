@@ -1,7 +1,19 @@
 import type { RunRecord } from '../sweep/results-store.js';
+import {
+  aggregateSeeds,
+  type MetricSummary,
+  type SeedAggregate,
+} from '../sweep/seed-aggregates.js';
 import { imageFigures } from './image-figures.js';
 import { metricLabel } from './metric-labels.js';
 import { sconesFigures } from './scones-figures.js';
+
+/** How the reference lines name the unregularized couplings. */
+const COUPLING_LABELS: Readonly<Record<string, string>> = {
+  independent: 'I-FM',
+  supervised: 'supervised',
+  exact: 'exact assignment',
+};
 
 /** A figure of the report: a title, a caption, and the series it draws. */
 export interface FigureSpec {
@@ -18,64 +30,100 @@ export interface FigureSpec {
   readonly yLabel?: string;
   readonly logX: boolean;
   readonly logY: boolean;
-  /** Horizontal reference lines (I-FM, supervised) with their labels. */
-  readonly references: readonly { readonly label: string; readonly value: number }[];
+  /**
+   * Fields of the points that hold the ends of a vertical error bar (mean -/+ one standard error
+   * over seeds); points without them (one seed) have no bar.
+   */
+  readonly interval?: { readonly low: string; readonly high: string };
+  /** Horizontal reference lines (I-FM, supervised) with their labels and, over seeds, their bars. */
+  readonly references: readonly {
+    readonly label: string;
+    readonly value: number;
+    readonly low?: number;
+    readonly high?: number;
+  }[];
   readonly points: readonly Readonly<Record<string, number | string>>[];
 }
 
+/** The fields of a figure's points that hold the ends of its error bars. */
+const LOW = 'low';
+const HIGH = 'high';
+
 /**
- * The figures of the paper's study [klein2025, Figs. 3-6] that a sweep's finished runs support,
- * with axis labels and units ({@link metricLabel}); a figure needs at least two points. For
- * coupling runs: E reached against relative epsilon, and Sinkhorn time per example and the map
- * errors of the sampled pairs and of the barycentric projection against E (one line per
- * benchmark, d and n) and against n (one line per E or relative epsilon); for training runs,
- * curvature, reconstruction and BPD against E (I-FM and supervised runs as reference lines) and
- * against n (one line per E); for `sinkflow scones` runs, BW-UVP against d ({@link sconesFigures});
- * for `sinkflow images` runs, Fréchet distance against steps and E, curvature against E
+ * The figures of the paper's study [klein2025, Figs. 1, 3-6] that a sweep's finished runs support,
+ * with axis labels and units ({@link metricLabel}); a figure needs at least two points. Runs that
+ * differ only by their seed are averaged first ({@link aggregateSeeds}): each point is the mean
+ * over seeds with a bar of one standard error, `mean -/+ s / sqrt(k)` (on a log axis a bar that
+ * would reach zero stops at a tenth of the mean). For coupling runs: E reached against relative
+ * epsilon, and Sinkhorn time per example and the map errors of the sampled pairs and of the
+ * barycentric projection against E (one line per benchmark, d and n) and against n (one line per E
+ * or relative epsilon); for training runs, curvature, reconstruction (and L2-UVP), BPD and Sinkhorn
+ * time per example against E (one line per n; I-FM and supervised runs as reference lines) and
+ * against n (one line per E). Runs of several benchmarks or dimensions get one figure each
+ * (`<id>-<benchmark>-d<d>`), and options that differ between the runs of a figure (e.g. `steps`)
+ * name their lines. Then, for `sinkflow scones` runs, BW-UVP against d ({@link sconesFigures}); for
+ * `sinkflow images` runs, Fréchet distance against steps and E, curvature against E
  * ({@link imageFigures}).
  */
 export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
-  const finished = runs.filter((run) => run.status === 'done' && run.metrics !== null);
-  const configOf = (run: RunRecord) => run.config as Record<string, unknown>;
-  const bySize = (run: RunRecord) => {
-    const config = configOf(run);
-    return `${String(config.benchmark)} d=${String(config.d)} n=${String(config.n)}`;
+  const groups = aggregateSeeds(
+    runs.filter((run) => run.kind === 'coupling' || run.kind === 'train'),
+  );
+  // Options that differ between groups name the lines (`, steps=2400`); the coupling is named otherwise.
+  const varying = (members: readonly SeedAggregate[]) => {
+    const keys = new Set(members.flatMap((group) => Object.keys(group.options)));
+    keys.delete('coupling');
+    return [...keys].filter(
+      (key) => new Set(members.map((group) => JSON.stringify(group.options[key] ?? null))).size > 1,
+    );
   };
-  const byRegularization = (run: RunRecord) => {
-    const config = configOf(run);
+  const suffix = (group: SeedAggregate, keys: readonly string[]) =>
+    keys.map((key) => `, ${key}=${JSON.stringify(group.options[key] ?? null)}`).join('');
+  const bySize = (group: SeedAggregate) => `${group.benchmark} d=${group.d} n=${group.n}`;
+  const byRegularization = (group: SeedAggregate) => {
     const regularization =
-      typeof config.targetEntropy === 'number'
-        ? `E = ${config.targetEntropy}`
-        : `relative epsilon = ${String(config.relativeEpsilon)}`;
-    return `${String(config.benchmark)} d=${String(config.d)}, ${regularization}`;
+      group.targetEntropy !== null
+        ? `E = ${group.targetEntropy}`
+        : `relative epsilon = ${String(group.relativeEpsilon)}`;
+    return `${group.benchmark} d=${group.d}, ${regularization}`;
   };
-  const point = (
-    run: RunRecord,
-    fields: readonly string[],
-    seriesOf: (run: RunRecord) => string,
-  ) => {
-    const metrics = run.metrics as Record<string, unknown>;
-    const config = configOf(run);
-    const values: Record<string, number | string> = { series: seriesOf(run) };
-    for (const field of fields) {
-      const value = metrics[field] ?? config[field];
-      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-      values[field] = value;
-    }
-    return values;
+  const value = (group: SeedAggregate, field: string): MetricSummary | undefined => {
+    const summary = group.metrics[field];
+    if (summary !== undefined) return summary;
+    const config = (group as unknown as Record<string, unknown>)[field];
+    return typeof config === 'number' && Number.isFinite(config)
+      ? {
+          count: group.seeds.length,
+          mean: config,
+          standardDeviation: null,
+          standardError: null,
+          minimum: config,
+          maximum: config,
+        }
+      : undefined;
   };
-  // Training runs without a coupling entropy (I-FM, supervised) are the figures' reference lines.
-  const baselines = (y: string): FigureSpec['references'] =>
-    finished
-      .filter((run) => run.kind === 'train')
-      .flatMap((run) => {
-        const metrics = run.metrics as Record<string, unknown>;
-        const value = metrics[y];
-        if (typeof metrics.renormalizedEntropy === 'number') return [];
-        if (typeof value !== 'number' || !Number.isFinite(value)) return [];
-        const label = typeof metrics.name === 'string' ? metrics.name : run.id;
-        return [{ label, value }];
-      });
+  const ends = (summary: MetricSummary, logY: boolean) => {
+    if (summary.standardError === null || summary.standardError === 0) return undefined;
+    const low = summary.mean - summary.standardError;
+    return {
+      low: logY && low <= 0 ? summary.mean / 10 : low,
+      high: summary.mean + summary.standardError,
+    };
+  };
+  // Training groups without a coupling entropy (I-FM, supervised) are the figures' reference lines.
+  const baselines = (
+    y: string,
+    members: readonly SeedAggregate[],
+    keys: readonly string[],
+    logY: boolean,
+  ) =>
+    members.flatMap((group) => {
+      if (group.kind !== 'train' || group.metrics.renormalizedEntropy !== undefined) return [];
+      const summary = group.metrics[y];
+      if (summary === undefined) return [];
+      const label = `${group.name ?? COUPLING_LABELS[group.coupling] ?? group.coupling}${suffix(group, keys)}`;
+      return [{ label, value: summary.mean, ...ends(summary, logY) }];
+    });
   const figure = (
     id: string,
     title: string,
@@ -86,32 +134,68 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       logX?: boolean;
       logY?: boolean;
       kind?: string;
-      seriesOf?: (run: RunRecord) => string;
+      seriesOf?: (group: SeedAggregate) => string;
     } = {},
-  ): FigureSpec | undefined => {
-    const points = finished
-      .filter((run) => options.kind === undefined || run.kind === options.kind)
-      .map((run) => point(run, [x, y], options.seriesOf ?? bySize))
-      .filter((value): value is Record<string, number | string> => value !== undefined);
-    // One point says nothing against an axis (the quickstart's OT-FM run): its comparison with
-    // the other runs is the report's comparison section.
-    if (points.length < 2) return undefined;
-    // Against n, a line needs two sizes.
-    if (x === 'n' && new Set(points.map((entry) => entry.n)).size < 2) return undefined;
-    return {
-      id,
-      title,
-      caption,
-      x,
-      y,
-      series: 'series',
-      xLabel: metricLabel(x),
-      yLabel: metricLabel(y),
-      logX: options.logX ?? false,
-      logY: options.logY ?? false,
-      references: options.kind === 'train' ? baselines(y) : [],
-      points,
-    };
+  ): FigureSpec[] => {
+    const kindGroups = groups.filter(
+      (group) => options.kind === undefined || group.kind === options.kind,
+    );
+    const panels = new Map<string, SeedAggregate[]>();
+    for (const group of kindGroups) {
+      const panel = `${group.benchmark}-d${group.d}`;
+      panels.set(panel, [...(panels.get(panel) ?? []), group]);
+    }
+    const logY = options.logY ?? false;
+    const seriesOf = options.seriesOf ?? bySize;
+    return [...panels].flatMap(([panel, members]): FigureSpec[] => {
+      const keys = varying(members);
+      const points = members.flatMap((group): Record<string, number | string>[] => {
+        const xValue = value(group, x);
+        const yValue = value(group, y);
+        if (xValue === undefined || yValue === undefined) return [];
+        // A baseline has no E: it is a reference line, not a point.
+        if (x === 'n' && group.kind === 'train' && group.metrics.renormalizedEntropy === undefined)
+          return [];
+        const bar = ends(yValue, logY);
+        return [
+          {
+            series: `${seriesOf(group)}${suffix(group, keys)}`,
+            [x]: xValue.mean,
+            [y]: yValue.mean,
+            seeds: yValue.count,
+            ...(bar === undefined ? {} : { [LOW]: bar.low, [HIGH]: bar.high }),
+          },
+        ];
+      });
+      // One point says nothing against an axis (the quickstart's OT-FM run): its comparison with
+      // the other runs is the report's comparison section.
+      if (points.length < 2) return [];
+      // Against n, a line needs two sizes.
+      if (x === 'n' && new Set(points.map((entry) => entry.n)).size < 2) return [];
+      const seeds = [...new Set(points.map((point) => Number(point.seeds)))].sort((a, b) => a - b);
+      const spread =
+        seeds.at(-1) === 1
+          ? ''
+          : ` Mean over ${seeds.length === 1 ? seeds[0] : `${seeds[0]} to ${seeds.at(-1)}`} seeds, bars of one standard error.`;
+      return [
+        {
+          id: panels.size > 1 ? `${id}-${panel}` : id,
+          title:
+            panels.size > 1 ? `${title} (${members[0]?.benchmark}, d = ${members[0]?.d})` : title,
+          caption: `${caption}${spread}`,
+          x,
+          y,
+          series: 'series',
+          xLabel: metricLabel(x),
+          yLabel: metricLabel(y),
+          logX: options.logX ?? false,
+          logY,
+          interval: { low: LOW, high: HIGH },
+          references: options.kind === 'train' ? baselines(y, members, keys, logY) : [],
+          points,
+        },
+      ];
+    });
   };
   const againstN = { logX: true, seriesOf: byRegularization };
   return [
@@ -177,7 +261,7 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       'Lee et al. curvature of the trained flow (lower is straighter); one line per benchmark, dimension and OT batch size, I-FM and supervised runs dashed.',
       'renormalizedEntropy',
       'curvature',
-      { kind: 'train' },
+      { logX: true, logY: true, kind: 'train' },
     ),
     figure(
       'curvature-n',
@@ -185,15 +269,15 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       'Curvature of the trained flow against the OT batch size, one line per entropy.',
       'n',
       'curvature',
-      { ...againstN, kind: 'train' },
+      { ...againstN, logY: true, kind: 'train' },
     ),
     figure(
       'reconstruction-entropy',
       'Reconstruction against E',
-      'Mean squared error of the flow map against T0.',
+      'Mean squared error of the flow map against T0; one line per OT batch size, I-FM and supervised runs dashed.',
       'renormalizedEntropy',
       'reconstruction',
-      { kind: 'train' },
+      { logX: true, kind: 'train' },
     ),
     figure(
       'reconstruction-n',
@@ -206,10 +290,10 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
     figure(
       'bpd-entropy',
       'Bits per dimension against E',
-      'Negative log-likelihood of test data in bits per dimension.',
+      'Negative log-likelihood of test data in bits per dimension; one line per OT batch size, I-FM and supervised runs dashed.',
       'renormalizedEntropy',
       'bpd',
-      { kind: 'train' },
+      { logX: true, kind: 'train' },
     ),
     figure(
       'bpd-n',
@@ -219,7 +303,23 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       'bpd',
       { ...againstN, kind: 'train' },
     ),
+    figure(
+      'training-time-entropy',
+      'Sinkhorn time per example of the training couplings against E',
+      'Seconds of Sinkhorn (entropy calibration included) per training example [klein2025, Fig. 1, bottom row]; I-FM pays none.',
+      'renormalizedEntropy',
+      'sinkhornSecondsPerExample',
+      { logX: true, logY: true, kind: 'train' },
+    ),
+    figure(
+      'training-time-n',
+      'Sinkhorn time per example of the training couplings against n',
+      'The same time against the OT batch size, one line per entropy.',
+      'n',
+      'sinkhornSecondsPerExample',
+      { ...againstN, logY: true, kind: 'train' },
+    ),
   ]
-    .filter((spec): spec is FigureSpec => spec !== undefined)
+    .flat()
     .concat(sconesFigures(runs), imageFigures(runs));
 }

@@ -17,6 +17,76 @@ export interface RunRecord {
   readonly updatedAt: string;
 }
 
+/** One row of the `seed_aggregates` view: one metric of one group of runs over its seeds. */
+export interface SeedAggregateRow {
+  /** The sweeps of the group's runs, sorted and comma-separated. */
+  readonly sweeps: string;
+  readonly kind: string;
+  readonly benchmark: string;
+  readonly d: number;
+  readonly n: number;
+  /** `options.coupling` of a train run (default `ot`), `coupling` for a coupling run. */
+  readonly coupling: string;
+  readonly targetEntropy: number | null;
+  readonly relativeEpsilon: number | null;
+  /** The runs' options as JSON, without `checkpointEvery`. */
+  readonly options: string;
+  readonly metric: string;
+  /** Runs with a value of the metric (k). */
+  readonly count: number;
+  readonly mean: number;
+  /** Sample standard deviation (divisor k - 1); null when k = 1. */
+  readonly standardDeviation: number | null;
+  /** `standardDeviation / sqrt(k)`; null when k = 1. */
+  readonly standardError: number | null;
+  readonly minimum: number;
+  readonly maximum: number;
+}
+
+/**
+ * The SQL of the `seed_aggregates` view, created with the `runs` table: the finished runs grouped
+ * by everything but their seed (kind, benchmark, d, n, coupling, target entropy, relative epsilon,
+ * and the options without `checkpointEvery`: equal settings from two sweeps join), and for every
+ * numeric metric (JSON numbers; booleans and strings are left out)
+ *
+ *     mean = (1/k) sum_s x_s,   s = sqrt(sum_s (x_s - mean)^2 / (k - 1)),   SE = s / sqrt(k)
+ *
+ * over the group's k runs with a value (`stddev_samp`; null for k = 1). Query it as any table:
+ * `SELECT * FROM seed_aggregates WHERE metric = 'reconstruction' ORDER BY d, n, target_entropy`.
+ */
+export const SEED_AGGREGATES_VIEW = `
+  CREATE OR REPLACE VIEW seed_aggregates AS
+  WITH run_values AS (
+    SELECT
+      sweep,
+      kind,
+      CAST(json_merge_patch(COALESCE(json_extract(config, '$.options'), '{}'), '{"checkpointEvery": null}') AS VARCHAR) AS options,
+      json_extract_string(config, '$.benchmark') AS benchmark,
+      CAST(json_extract(config, '$.d') AS INTEGER) AS d,
+      CAST(json_extract(config, '$.n') AS INTEGER) AS n,
+      CASE WHEN kind = 'train' THEN COALESCE(json_extract_string(config, '$.options.coupling'),
+             json_extract_string(config, '$.coupling'), 'ot')
+           ELSE kind END AS coupling,
+      TRY_CAST(json_extract(config, '$.targetEntropy') AS DOUBLE) AS target_entropy,
+      TRY_CAST(json_extract(config, '$.relativeEpsilon') AS DOUBLE) AS relative_epsilon,
+      metric,
+      CASE WHEN json_type(metrics, '$."' || metric || '"') IN ('DOUBLE', 'BIGINT', 'UBIGINT')
+           THEN CAST(json_extract(metrics, '$."' || metric || '"') AS DOUBLE) END AS value
+    FROM runs, unnest(json_keys(metrics)) AS keys(metric)
+    WHERE status = 'done' AND metrics IS NOT NULL
+  )
+  SELECT string_agg(DISTINCT sweep, ',' ORDER BY sweep) AS sweeps,
+    kind, benchmark, d, n, coupling, target_entropy, relative_epsilon, options, metric,
+    count(value) AS count,
+    avg(value) AS mean,
+    stddev_samp(value) AS standard_deviation,
+    stddev_samp(value) / sqrt(count(value)) AS standard_error,
+    min(value) AS minimum,
+    max(value) AS maximum
+  FROM run_values
+  GROUP BY kind, benchmark, d, n, coupling, target_entropy, relative_epsilon, options, metric
+  HAVING count(value) > 0`;
+
 /**
  * The embedded results database of a sweep (DuckDB [duckdb]): one `runs` table keyed by the run id,
  * with the run's config and metrics as JSON and its status. Every write is its own committed
@@ -45,6 +115,11 @@ export interface ResultsStore {
     },
   ): Promise<void>;
   list(sweep?: string): Promise<RunRecord[]>;
+  /**
+   * The rows of the `seed_aggregates` view: every numeric metric of the finished runs, averaged
+   * over the runs that differ only by their seed (see {@link SEED_AGGREGATES_VIEW}).
+   */
+  aggregates(sweep?: string): Promise<SeedAggregateRow[]>;
   /** Writes the runs table (config and metrics flattened to columns) to CSV or Parquet. */
   exportTo(path: string, format: 'csv' | 'parquet'): Promise<void>;
   close(): void;
@@ -91,6 +166,7 @@ export async function openResultsStore(
       error VARCHAR,
       updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
     )`);
+  await connection.run(SEED_AGGREGATES_VIEW);
   return {
     async addRuns(runs) {
       for (const run of runs) {
@@ -143,6 +219,32 @@ export async function openResultsStore(
         seconds: row.seconds === null ? null : Number(row.seconds),
         error: row.error === null ? null : String(row.error),
         updatedAt: String(row.updated_at),
+      }));
+    },
+    async aggregates(sweep) {
+      const reader = await connection.runAndReadAll(
+        `SELECT * FROM seed_aggregates ${sweep === undefined ? '' : "WHERE list_contains(string_split(sweeps, ','), $sweep)"}
+         ORDER BY kind, benchmark, d, coupling, n, target_entropy NULLS LAST, relative_epsilon NULLS LAST, options, metric`,
+        sweep === undefined ? {} : { sweep },
+      );
+      const nullable = (value: unknown) => (value === null ? null : Number(value));
+      return reader.getRowObjects().map((row) => ({
+        sweeps: String(row.sweeps),
+        kind: String(row.kind),
+        benchmark: String(row.benchmark),
+        d: Number(row.d),
+        n: Number(row.n),
+        coupling: String(row.coupling),
+        targetEntropy: nullable(row.target_entropy),
+        relativeEpsilon: nullable(row.relative_epsilon),
+        options: String(row.options),
+        metric: String(row.metric),
+        count: Number(row.count),
+        mean: Number(row.mean),
+        standardDeviation: nullable(row.standard_deviation),
+        standardError: nullable(row.standard_error),
+        minimum: Number(row.minimum),
+        maximum: Number(row.maximum),
       }));
     },
     async exportTo(path, format) {

@@ -20,7 +20,10 @@ export interface SweepConfig {
   readonly otBatchSizes: readonly number[];
   /** Either target renormalized entropies in (0, 1) ... */
   readonly targetEntropies: readonly number[];
-  /** ... or relative epsilons (> 0); exactly one of the two lists is non-empty. */
+  /**
+   * ... or relative epsilons (> 0); exactly one of the two lists is non-empty, except in a `train`
+   * sweep of an {@link UNREGULARIZED_COUPLINGS} coupling, where both are empty.
+   */
   readonly relativeEpsilons: readonly number[];
   readonly seeds: readonly number[];
   /** Extra options passed to every run as is (e.g. training steps). */
@@ -45,6 +48,14 @@ export interface RunSpec {
 }
 
 const functionName = 'sinkflow sweep';
+
+/**
+ * The `options.coupling` values of a `train` sweep that solve no entropic coupling: I-FM
+ * (`independent`), `supervised` (pairs `(x, T0(x))`) and `exact` (the optimal assignment). Their
+ * sweeps give neither `targetEntropies` nor `relativeEpsilons`, and their runs record both as
+ * null: one run per benchmark, dimension, OT batch size and seed.
+ */
+export const UNREGULARIZED_COUPLINGS = ['independent', 'supervised', 'exact'] as const;
 
 /**
  * Parses a sweep configuration from YAML or JSON text (JSON is YAML) and validates every field,
@@ -128,12 +139,23 @@ export function parseSweepConfig(text: string, source: string): SweepConfig {
           checkedByOt(path, () => ({ epsilon: relativeEpsilonOf(value as number) }));
           return value as number;
         });
-  if (targetEntropies.length > 0 === relativeEpsilons.length > 0) {
-    fail('targetEntropies', 'give exactly one of targetEntropies and relativeEpsilons');
-  }
   const options = config.options ?? {};
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     fail('options', 'must be a mapping', options);
+  const coupling = (options as Record<string, unknown>).coupling;
+  const unregularized =
+    kind === 'train' && (UNREGULARIZED_COUPLINGS as readonly unknown[]).includes(coupling);
+  if (unregularized) {
+    // I-FM and supervised runs (the figures' reference lines) have no entropy to vary.
+    if (targetEntropies.length > 0 || relativeEpsilons.length > 0) {
+      fail(
+        targetEntropies.length > 0 ? 'targetEntropies' : 'relativeEpsilons',
+        `does not apply to options.coupling '${String(coupling)}' (no Sinkhorn coupling): leave it out`,
+      );
+    }
+  } else if (targetEntropies.length > 0 === relativeEpsilons.length > 0) {
+    fail('targetEntropies', 'give exactly one of targetEntropies and relativeEpsilons');
+  }
   checkSweepMemory({
     kind: kind as RunKind,
     dimensions,
@@ -174,13 +196,19 @@ export function sinkhornSettingsOfRun(run: {
   return {};
 }
 
-/** Expands a sweep into its runs (benchmark x d x n x E or epsilon x seed), in a stable order. */
+/**
+ * Expands a sweep into its runs (benchmark x d x n x E or epsilon x seed, seeds innermost), in a
+ * stable order; a sweep of an unregularized coupling has one run per benchmark x d x n x seed.
+ */
 export function expandSweep(config: SweepConfig): RunSpec[] {
   const runs: RunSpec[] = [];
-  const regularizations = [
+  const regularizations: { targetEntropy: number | null; relativeEpsilon: number | null }[] = [
     ...config.targetEntropies.map((targetEntropy) => ({ targetEntropy, relativeEpsilon: null })),
     ...config.relativeEpsilons.map((relativeEpsilon) => ({ targetEntropy: null, relativeEpsilon })),
   ];
+  // A sweep of an unregularized coupling (I-FM, supervised): one run per point of the rest of the grid.
+  if (regularizations.length === 0)
+    regularizations.push({ targetEntropy: null, relativeEpsilon: null });
   for (const benchmark of config.benchmarks) {
     for (const d of config.dimensions) {
       for (const n of config.otBatchSizes) {

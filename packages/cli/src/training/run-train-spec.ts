@@ -100,6 +100,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       l2Uvp: evaluation.l2Uvp,
       bpd: evaluation.bpd,
       negativeLogLikelihood: evaluation.negativeLogLikelihood,
+      evaluationSeconds: evaluation.evaluationSeconds,
       // 2-D tasks keep a few paths and samples for the report's trajectory and sample figures
       // (JSON string metrics).
       ...(d === 2

@@ -1,0 +1,145 @@
+// The evaluation-points part of the issue 22 investigation: every finished d = 16, 600-step train
+// run of the study evaluated again by `sinkflow evaluate`, on 1000 other held-out points and on
+// 10 000 points (evaluation seed 7000001; the sweep evaluated on 1000 points with seed + 1000003),
+// then the reconstruction, curvature and BPD of each (coupling, n, E) over the training seeds:
+// mean and standard error for each evaluation, and the mean absolute change of a model's value
+// between evaluations (the noise of the evaluation itself). Resumable: evaluations on disk are kept.
+//
+//   node apps/lab/configs/paper-synthetic/reevaluate.mjs OUT/runs OUT/reevaluation
+//
+// Writes OUT/reevaluation/<run id>-<points>.json and summary.md (also printed).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [runs, out] = process.argv.slice(2);
+if (runs === undefined || out === undefined) {
+  console.error('usage: node reevaluate.mjs RUNS_DIR OUT_DIR');
+  process.exit(2);
+}
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../../packages/cli/dist/cli.js');
+const EVALUATION_SEED = 7000001;
+const POINTS = [1000, 10000];
+mkdirSync(out, { recursive: true });
+
+const read = (path) => JSON.parse(readFileSync(path, 'utf8'));
+const models = readdirSync(runs).flatMap((id) => {
+  const directory = join(runs, id);
+  if (!existsSync(join(directory, 'result.json')) || !existsSync(join(directory, 'spec.json')))
+    return [];
+  const spec = read(join(directory, 'spec.json'));
+  const result = read(join(directory, 'result.json'));
+  const { config } = spec;
+  if (spec.kind !== 'train' || result.status !== 'done' || config.d !== 16) return [];
+  if ((config.options.steps ?? 1500) !== 600 || config.options.pairsPerCoupling !== undefined)
+    return [];
+  return [{ id, directory, config, result }];
+});
+
+for (const model of models) {
+  for (const points of POINTS) {
+    const file = join(out, `${model.id}-${points}.json`);
+    if (existsSync(file)) continue;
+    const started = performance.now();
+    const child = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'evaluate',
+        '--model',
+        model.directory,
+        '--n',
+        String(points),
+        '--seed',
+        String(EVALUATION_SEED),
+        '--json',
+        file,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (child.status !== 0) {
+      console.error(`evaluate ${model.id} on ${points} points exited ${child.status}`);
+      continue;
+    }
+    console.error(
+      `${model.id} (${points} points) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+}
+
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const standardError = (values) => {
+  if (values.length < 2) return Number.NaN;
+  const m = mean(values);
+  const variance = values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance / values.length);
+};
+const show = (values, digits) =>
+  values.length === 0
+    ? '-'
+    : `${mean(values).toFixed(digits)} ± ${standardError(values).toFixed(digits)} (${values.length})`;
+
+const groups = new Map();
+for (const model of models) {
+  const coupling = model.config.options.coupling ?? 'ot';
+  const key = `${coupling}|${coupling === 'ot' ? model.config.n : '-'}|${model.config.targetEntropy ?? '-'}`;
+  const group = groups.get(key) ?? [];
+  group.push(model);
+  groups.set(key, group);
+}
+const metrics = [
+  ['reconstruction', 3],
+  ['curvature', 3],
+  ['bpd', 4],
+];
+const lines = [
+  `Re-evaluation of ${models.length} models (evaluation seed ${EVALUATION_SEED}); mean ± standard error over training seeds (number of seeds); "change" is the mean |value - value of the sweep's evaluation| of a model.`,
+  '',
+  `| coupling | n | E | metric | sweep (1000 points) | other 1000 points | 10 000 points | change, 1000 | change, 10 000 |`,
+  '|---|---|---|---|---|---|---|---|---|',
+];
+const order = (key) =>
+  key.split('|').map((part) => (Number.isNaN(Number(part)) ? part : Number(part)));
+const sorted = [...groups.keys()].sort((a, b) => {
+  const [ca, na, ea] = order(a);
+  const [cb, nb, eb] = order(b);
+  return (
+    String(ca).localeCompare(String(cb)) ||
+    (na > nb ? 1 : na < nb ? -1 : 0) ||
+    (ea > eb ? 1 : ea < eb ? -1 : 0)
+  );
+});
+const summary = [];
+for (const key of sorted) {
+  const [coupling, n, entropy] = key.split('|');
+  const group = groups.get(key);
+  for (const [metric, digits] of metrics) {
+    const sweepValues = group.map((model) => model.result.metrics[metric]);
+    const again = POINTS.map((points) =>
+      group.flatMap((model, index) => {
+        const file = join(out, `${model.id}-${points}.json`);
+        if (!existsSync(file)) return [];
+        return [{ value: read(file)[metric], before: sweepValues[index] }];
+      }),
+    );
+    const values = again.map((entries) => entries.map((entry) => entry.value));
+    const changes = again.map((entries) =>
+      entries.map((entry) => Math.abs(entry.value - entry.before)),
+    );
+    summary.push({
+      coupling,
+      n,
+      targetEntropy: entropy,
+      metric,
+      sweep: sweepValues,
+      again: values,
+    });
+    lines.push(
+      `| ${coupling} | ${n} | ${entropy} | ${metric} | ${show(sweepValues, digits)} | ${show(values[0], digits)} | ${show(values[1], digits)} | ${changes[0].length === 0 ? '-' : mean(changes[0]).toFixed(digits)} | ${changes[1].length === 0 ? '-' : mean(changes[1]).toFixed(digits)} |`,
+    );
+  }
+}
+writeFileSync(join(out, 'summary.md'), `${lines.join('\n')}\n`);
+writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(lines.join('\n'));
