@@ -290,12 +290,8 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       expect(await page.locator(`${figure} svg g[aria-label="line"] path`).count()).toBe(2);
       expect(await page.locator(`${figure} svg g.error-bar line`).count()).toBe(6);
       expect(await page.locator(`${figure} svg g.reference line`).count()).toBe(1);
-      expect(await page.locator(`${figure} svg g.reference-error line`).count()).toBe(
-        2,
-      );
-      expect(
-        await page.locator(`${figure} svg g.reference-label`).textContent(),
-      ).toBe('I-FM');
+      expect(await page.locator(`${figure} svg g.reference-error line`).count()).toBe(2);
+      expect(await page.locator(`${figure} svg g.reference-label`).textContent()).toBe('I-FM');
       // Against E: one line per n.
       expect(
         await page.locator('#figure-curvature-entropy svg g[aria-label="line"] path').count(),
