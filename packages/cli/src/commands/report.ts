@@ -9,6 +9,7 @@ import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.
 import { renderReport } from '../report/render-report.js';
 import { reportFigures } from '../report/report-figures.js';
 import { seedTableMarkdown } from '../report/seed-table.js';
+import { sweepFilter } from '../report/sweep-filter.js';
 import { openResultsStore } from '../sweep/results-store.js';
 import { aggregateSeeds } from '../sweep/seed-aggregates.js';
 
@@ -17,7 +18,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: "write a self-contained HTML report (the paper's figures) from a sweep database",
   help: `
-Usage: sinkflow report --db results.duckdb [--sweep NAME] --out report.html [--markdown FILE]
+Usage: sinkflow report --db results.duckdb [--sweep NAMES] --out report.html [--markdown FILE]
                        [--json FILE]
 
 Reads the runs of a sweep database and writes one HTML file that works offline (the plotting
@@ -26,7 +27,8 @@ errors against the true map, and, for training sweeps, curvature, reconstruction
 time per example against E (one line per n) and against n (one line per E). Runs that differ only
 by their seed are averaged: each point is the mean with a bar of one standard error (also the
 database's seed_aggregates view). --markdown writes the same means as markdown tables (one per
-benchmark, d and options; a row per coupling, n and E).
+benchmark, d and options; a row per coupling, n and E). --sweep takes one sweep name or several,
+comma-separated, with * matching any characters ('pa-*,inv-steps-*'); default: every sweep.
 
 Example:
   sinkflow report --db sweeps/entropy-grid.duckdb --out entropy-grid.html
@@ -57,7 +59,7 @@ Example:
     const store = await openResultsStore(databasePath);
     let runs: Awaited<ReturnType<typeof store.list>>;
     try {
-      runs = await store.list(sweep);
+      runs = sweepFilter(sweep)(await store.list());
     } finally {
       store.close();
     }
