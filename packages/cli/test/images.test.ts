@@ -13,7 +13,7 @@ const dataInstalled = existsSync('/usr/share/datasets/fashion-mnist/train-images
 
 describe('sinkflow images', () => {
   it.runIf(dataInstalled)(
-    'runs the tiny study end to end (classifier, coupling, I-FM and OT-FM), stores it and resumes',
+    'runs the tiny study end to end (classifier, I-FM, OT-FM, batch and semidiscrete OT-FM), stores it and resumes',
     async () => {
       const args = ['images', '--budget', 'tiny', '--out', path('out'), '--db', path('db.duckdb')];
       const first = await sinkflow(...args, '--json', path('first.json'));
@@ -26,12 +26,30 @@ describe('sinkflow images', () => {
       expect(summary.runs.map((run: { name: string }) => run.name)).toEqual([
         'i-fm',
         'ot-fm-n256-e0.1',
+        'batch-ot-n32-e0.1',
+        'semidiscrete-hard',
       ]);
-      const [independent, sinkhorn] = summary.runs;
+      const [independent, sinkhorn, batch, semidiscrete] = summary.runs;
       expect(independent).toMatchObject({ coupling: 'independent', n: null, targetEntropy: 1 });
       expect(sinkhorn).toMatchObject({ coupling: 'sinkhorn', n: 256, targetEntropy: 0.1 });
       expect(Math.abs(sinkhorn.renormalizedEntropy - 0.1)).toBeLessThan(0.02);
       expect(sinkhorn.sinkhornSecondsPerExample).toBeGreaterThan(0);
+      // A fresh coupling of every 32 pairs: 6 steps of 32 use 6 couplings near E = 0.1.
+      expect(batch).toMatchObject({ coupling: 'batch-sinkhorn', n: 32, targetEntropy: 0.1 });
+      expect(Math.abs(batch.renormalizedEntropy - 0.1)).toBeLessThan(0.03);
+      expect(batch.sinkhornSecondsPerExample).toBeGreaterThan(0);
+      // One dual over the 400 images, on the budget's 16 principal components.
+      expect(semidiscrete).toMatchObject({ coupling: 'semidiscrete', n: 400, targetEntropy: 0 });
+      expect(semidiscrete.semidiscreteFit).toMatchObject({
+        n: 400,
+        steps: 20,
+        epsilon: 0,
+        pcaComponents: 16,
+        origin: 'fit',
+      });
+      expect(semidiscrete.semidiscreteFit.marginalError).toBeGreaterThanOrEqual(0);
+      expect(semidiscrete.sinkhornSecondsPerExample).toBeGreaterThan(0);
+      expect(existsSync(path('out/couplings/semidiscrete/fit-state.json'))).toBe(true);
       for (const run of summary.runs) {
         expect(Object.keys(run.frechet)).toEqual(samplers);
         for (const sampler of samplers) {
@@ -51,8 +69,15 @@ describe('sinkflow images', () => {
       const store = await openResultsStore(path('db.duckdb'));
       const runs = await store.list('images');
       store.close();
-      expect(runs.map((run) => run.status)).toEqual(['done', 'done']);
-      expect(runs[1]?.metrics?.['frechet-euler-4']).toBeCloseTo(sinkhorn.frechet['euler-4'], 10);
+      expect(runs.map((run) => run.status)).toEqual(['done', 'done', 'done', 'done']);
+      const stored = runs.find(
+        (run) => (run.config as { coupling?: string }).coupling === 'sinkhorn',
+      );
+      expect(stored?.metrics?.['frechet-euler-4']).toBeCloseTo(sinkhorn.frechet['euler-4'], 10);
+      const storedFit = runs.find(
+        (run) => (run.config as { coupling?: string }).coupling === 'semidiscrete',
+      );
+      expect(storedFit?.metrics?.semidiscreteFitSteps).toBe(20);
 
       const report = await sinkflow('report', '--db', path('db.duckdb'), '--out', path('r.html'));
       expect(report.code).toBe(0);
@@ -65,6 +90,28 @@ describe('sinkflow images', () => {
       expect(second.stderr).toMatch(/ot-fm-n256-e0\.1: done earlier/);
       const again = JSON.parse(readFileSync(path('second.json'), 'utf8'));
       expect(again.runs).toEqual(summary.runs);
+
+      // --only trains the flows it names, with the seeds of the full study; a bad name exits 2.
+      const only = await sinkflow(
+        'images',
+        '--budget',
+        'tiny',
+        '--out',
+        path('only'),
+        '--only',
+        'semidiscrete-hard',
+        '--json',
+        path('only.json'),
+      );
+      expect(only.code).toBe(0);
+      const alone = JSON.parse(readFileSync(path('only.json'), 'utf8'));
+      expect(alone.runs.map((run: { name: string }) => run.name)).toEqual(['semidiscrete-hard']);
+      expect(alone.runs[0].semidiscreteFit.marginalError).toBe(
+        semidiscrete.semidiscreteFit.marginalError,
+      );
+      const bad = await sinkflow('images', '--budget', 'tiny', '--only', 'ot-fm-n9-e0.1');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--only/);
     },
     300_000,
   );

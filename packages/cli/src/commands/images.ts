@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from '@sinkflow/core';
 import { selectBackend } from '@sinkflow/fm';
 import type { Command } from '../cli/command.js';
 import { parseFlags } from '../cli/parse-flags.js';
 import { workersFromFlags } from '../cli/workers-flag.js';
 import { IMAGE_SAMPLERS } from '../images/evaluate-image-model.js';
+import { imageStudyPlans } from '../images/image-pair-source.js';
 import { IMAGE_STUDY_BUDGETS } from '../images/image-study-budgets.js';
 import { type ImageStudyRun, runImageStudy } from '../images/run-image-study.js';
 import { writeJsonSummary } from '../io/json-summary.js';
@@ -19,13 +21,16 @@ export const imagesCommand: Command = {
     'the Fashion-MNIST study: I-FM vs OT-FM at several n and E, classifier-feature FD at 2-16 Euler steps and Dopri5',
   help: `
 Usage: sinkflow images [--data DIR] [--out DIR] [--json FILE] [--budget small|paper|tiny]
-                       [--seed 0] [--db FILE] [--workers auto|N]
+                       [--seed 0] [--db FILE] [--workers auto|N] [--only NAME,...]
 
 The image experiment of Klein et al. (2025) on Fashion-MNIST (60 000 training and 10 000 test
 images of 28 x 28, d = 784, pixels scaled to [-1, 1]). Trains a classifier once (an MLP; its
 penultimate features replace Inception's in the Frechet distance), then I-FM and one OT-FM per
 coupling size n and entropy E: Sinkhorn couplings (cost -<x, y> on principal components) between
-Gaussian noise and n training images, solved once and sampled into the training pairs. Every flow
+Gaussian noise and n training images, solved once and sampled into the training pairs. The paper
+budget adds batch OT-FM (a fresh coupling of every 256 noises and images) and semidiscrete OT-FM
+(one dual over all 60 000 images, fitted on fresh noise, which then pairs fresh noise every
+step; Mousavi-Hosseini et al., 2025). Every flow
 is the same MLP on the same budget, sampled from the same noise with Euler at 2, 4, 8, 16 steps and
 Dopri5, and scored by the feature Frechet distance to the test images (lower is better) and the
 curvature of its trajectories.
@@ -42,13 +47,16 @@ Options:
                   the same noises)                                  (default images-BUDGET)
   --budget NAME   small: n = 4096 at E = 0.1 against I-FM, 400 steps of 128, 1000 samples (a few
                   minutes on 2 cores); paper: n = 4096, 16 384, 60 000 by E = 0.05, 0.1, 0.2,
-                  4000 steps of 256, 5000 samples (hours); tiny: 400 images, 6 steps (tests)
+                  batch OT-FM at n = 256, semidiscrete OT-FM, 4000 steps of 256, 5000 samples
+                  (hours); tiny: 400 images, 6 steps, every coupling (tests)
                                                                     (default small)
   --seed S        classifier, noise, couplings, models                (default 0)
   --db FILE       record every finished model in a DuckDB results database (sweep 'images')
   --workers N     data-parallel training replicas: every step's batch split among N copies of
                   the model in worker threads, gradients summed each step (auto: one per core
                   on the wasm backend, 1 on cpu; seeded runs repeat for a given N) (default auto)
+  --only NAMES    train only these flows, comma-separated (i-fm, ot-fm-n4096-e0.1,
+                  batch-ot-n256-e0.1, semidiscrete-hard, ...; seeds as in the full study)
   --json FILE     { dataset, classifier: { testAccuracy }, runs: [ { name, coupling, n,
                   targetEntropy, renormalizedEntropy, curvature, frechet: { euler-2, ...,
                   dopri5 }, samples, sinkhornSecondsPerExample, trainSeconds } ] } ('-': stdout)
@@ -68,6 +76,7 @@ Example:
       seed: 'string',
       db: 'string',
       workers: 'string',
+      only: 'string',
     });
     const budgetName = options.choice('budget', ['small', 'paper', 'tiny'] as const, 'small');
     const seed = options.integer('seed', { fallback: 0, minimum: 0, maximum: 2 ** 31 - 1 });
@@ -76,6 +85,25 @@ Example:
     const databasePath = options.optionalString('db');
     const json = options.optionalString('json');
     const workers = workersFromFlags(options);
+    const only = options
+      .optionalString('only')
+      ?.split(',')
+      .map((name) => name.trim());
+    if (only !== undefined) {
+      // Plan names depend on the budget only (the number of images is not in them).
+      const known = imageStudyPlans(IMAGE_STUDY_BUDGETS[budgetName], 60_000).map(
+        (plan) => plan.name,
+      );
+      const unknown = only.find((name) => !known.includes(name));
+      if (unknown !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'sinkflow images',
+          argumentName: '--only',
+          message: `names no flow of the ${budgetName} budget; its flows are ${known.join(', ')}`,
+          value: unknown,
+        });
+      }
+    }
     await checkOutputPaths('images', [
       outputFlag(options, 'out', 'directory', outDirectory),
       outputFlag(options, 'db', 'file'),
@@ -125,6 +153,12 @@ Example:
             divergedTrajectories: run.divergedTrajectories,
             renormalizedEntropy: run.renormalizedEntropy,
             sinkhornSecondsPerExample: run.sinkhornSecondsPerExample,
+            ...(run.semidiscreteFit == null
+              ? {}
+              : {
+                  semidiscreteFitSteps: run.semidiscreteFit.steps,
+                  semidiscreteMarginalError: run.semidiscreteFit.marginalError,
+                }),
             trainSeconds: run.trainSeconds,
             classifierTestAccuracy: testAccuracy,
           },
@@ -141,6 +175,7 @@ Example:
       seed,
       memoryBudgetBytes: memoryBudget().bytes,
       workers,
+      only,
       log: (message) => {
         progress?.stop();
         progress = undefined;

@@ -28,12 +28,31 @@ export interface ImageStudyBudget {
   readonly curvatureSamples: number;
   /** Euler steps of the curvature's trajectories. */
   readonly curvatureSteps: number;
+  /**
+   * Batch OT-FM [tong2024]: a fresh Sinkhorn coupling of `couplingSize` noises and images at E for
+   * every `couplingSize` pairs; null for none.
+   */
+  readonly batchCoupling: { readonly couplingSize: number; readonly targetEntropy: number } | null;
+  /**
+   * Semidiscrete OT-FM [mousavi2025semidiscrete]: the hard dual over all training images (on the
+   * budget's principal components), fitted by Adam on `batchSize` fresh noises a step for at most
+   * `maxSteps` steps or until the chi-square marginal error is below `threshold` (estimated on
+   * `evaluationSize` noises every `evaluateEvery` steps); null for none.
+   */
+  readonly semidiscrete: {
+    readonly batchSize: number;
+    readonly maxSteps: number;
+    readonly threshold: number;
+    readonly evaluateEvery: number;
+    readonly evaluationSize: number;
+  } | null;
 }
 
 /**
  * The budgets of `sinkflow images`: `small` (the default: a few minutes on 2 cores, one coupling
- * against I-FM), `paper` (the study: n = 4096, 16 384, 60 000 by E = 0.05, 0.1, 0.2, hours) and
- * `tiny` (the end-to-end test: a few hundred images, a few steps).
+ * against I-FM), `paper` (the study: n = 4096, 16 384, 60 000 by E = 0.05, 0.1, 0.2, then batch
+ * OT-FM at n = 256 and semidiscrete OT-FM over the 60 000 images; hours) and `tiny` (the
+ * end-to-end test: a few hundred images, a few steps, every kind of coupling).
  */
 export const IMAGE_STUDY_BUDGETS: Readonly<Record<ImageStudyBudget['name'], ImageStudyBudget>> = {
   tiny: {
@@ -50,6 +69,14 @@ export const IMAGE_STUDY_BUDGETS: Readonly<Record<ImageStudyBudget['name'], Imag
     evaluationSamples: 48,
     curvatureSamples: 16,
     curvatureSteps: 4,
+    batchCoupling: { couplingSize: 32, targetEntropy: 0.1 },
+    semidiscrete: {
+      batchSize: 64,
+      maxSteps: 20,
+      threshold: 0.05,
+      evaluateEvery: 10,
+      evaluationSize: 4096,
+    },
   },
   small: {
     name: 'small',
@@ -65,6 +92,8 @@ export const IMAGE_STUDY_BUDGETS: Readonly<Record<ImageStudyBudget['name'], Imag
     evaluationSamples: 1000,
     curvatureSamples: 256,
     curvatureSteps: 32,
+    batchCoupling: null,
+    semidiscrete: null,
   },
   paper: {
     name: 'paper',
@@ -80,5 +109,13 @@ export const IMAGE_STUDY_BUDGETS: Readonly<Record<ImageStudyBudget['name'], Imag
     evaluationSamples: 5000,
     curvatureSamples: 512,
     curvatureSteps: 64,
+    batchCoupling: { couplingSize: 256, targetEntropy: 0.1 },
+    semidiscrete: {
+      batchSize: 1024,
+      maxSteps: 3000,
+      threshold: 0.05,
+      evaluateEvery: 250,
+      evaluationSize: 65_536,
+    },
   },
 };

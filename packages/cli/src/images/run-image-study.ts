@@ -2,12 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRandomGenerator } from '@sinkflow/core';
 import { DEBIAN_FASHION_MNIST_DIRECTORY, readFashionMnist } from '@sinkflow/datasets/node';
-import {
-  createIndependentPairSource,
-  type DistributionSampler,
-  standardNormalSampler,
-  type TrainingWorkers,
-} from '@sinkflow/fm';
+import type { DistributionSampler, SemidiscreteFitReport, TrainingWorkers } from '@sinkflow/fm';
 import { featureFrechetDistance } from '@sinkflow/metrics';
 import { type ClassifierFacts, loadOrTrainClassifier } from './classifier-checkpoint.js';
 import {
@@ -16,21 +11,24 @@ import {
   type ImageModelEvaluation,
   type ImageSamplerName,
 } from './evaluate-image-model.js';
-import { loadOrSolveImageCoupling } from './image-coupling.js';
 import { imageGridPng } from './image-grid-png.js';
+import {
+  type ImageCouplingKind,
+  imageStudyPlans,
+  openImagePairSource,
+} from './image-pair-source.js';
 import type { ImageStudyBudget } from './image-study-budgets.js';
-import { createSampledPairSource } from './sampled-pair-source.js';
 import { trainImageFlow } from './train-image-flow.js';
 
 /** One trained and evaluated flow of the study (a row of DESIGN.md's `runs`). */
 export interface ImageStudyRun {
   readonly name: string;
-  readonly coupling: 'independent' | 'sinkhorn';
-  /** Points per side of the coupling (null for I-FM). */
+  readonly coupling: ImageCouplingKind;
+  /** Points per side of the coupling (the data set's N for semidiscrete; null for I-FM). */
   readonly n: number | null;
-  /** E asked for (1 for I-FM, whose coupling is the independent one). */
+  /** E asked for (1 for I-FM, whose coupling is the independent one; 0 for the semidiscrete map). */
   readonly targetEntropy: number;
-  /** E reached (1 for I-FM). */
+  /** E reached (1 for I-FM; the batches' mean for batch OT). */
   readonly renormalizedEntropy: number | null;
   /** Mean curvature of the bounded trajectories (see `divergedTrajectories`). */
   readonly curvature: number;
@@ -41,11 +39,16 @@ export interface ImageStudyRun {
   readonly functionEvaluations: Record<ImageSamplerName, number>;
   readonly samples: Record<ImageSamplerName, string>;
   readonly grid: string;
-  /** Sinkhorn seconds per example of the coupling (solve / n; 0 for I-FM) [klein2025]. */
+  /**
+   * OT seconds per example [klein2025]: the large coupling's solve / n, the batch couplings' mean,
+   * or the semidiscrete fit / N; 0 for I-FM.
+   */
   readonly sinkhornSecondsPerExample: number;
-  /** Seconds of the whole entropy search of the coupling (null for I-FM). */
+  /** Seconds of the large coupling's entropy search or of the semidiscrete fit (else null). */
   readonly couplingSeconds: number | null;
   readonly couplingMode: string | null;
+  /** What the semidiscrete dual's fit reached (null, or absent in older runs, for the others). */
+  readonly semidiscreteFit?: SemidiscreteFitReport | null;
   readonly trainSeconds: number;
   readonly finalLoss: number | null;
   readonly evaluationSeconds: number;
@@ -108,6 +111,7 @@ export async function runImageStudy({
   onProgress = () => {},
   onRun = async () => {},
   workers = 'auto',
+  only,
 }: {
   readonly dataDirectory?: string;
   readonly outDirectory: string;
@@ -119,6 +123,8 @@ export async function runImageStudy({
   readonly onRun?: (run: ImageStudyRun, classifier: ClassifierFacts) => Promise<void>;
   /** Data-parallel replicas of each flow's training (`@sinkflow/fm`'s `workers`). @default 'auto' */
   readonly workers?: TrainingWorkers;
+  /** Train only the flows of these names (`i-fm`, `ot-fm-n4096-e0.1`, ...); all when absent. */
+  readonly only?: readonly string[] | undefined;
 }): Promise<ImageStudyResult> {
   const started = performance.now();
   const train = await readFashionMnist({
@@ -183,16 +189,9 @@ export async function runImageStudy({
         return out;
       },
     };
-    const plans = [
-      { name: 'i-fm', n: null, targetEntropy: 1 },
-      ...budget.couplingSizes.flatMap((n) =>
-        budget.targetEntropies.map((targetEntropy) => ({
-          name: `ot-fm-n${n}-e${targetEntropy}`,
-          n: Math.min(n, train.n),
-          targetEntropy,
-        })),
-      ),
-    ];
+    const plans = imageStudyPlans(budget, train.n).filter(
+      (plan) => only === undefined || only.includes(plan.name),
+    );
     const runs: ImageStudyRun[] = [];
     for (const [index, plan] of plans.entries()) {
       const directory = join(outDirectory, 'models', plan.name);
@@ -205,56 +204,20 @@ export async function runImageStudy({
         await onRun(done, facts);
         continue;
       }
-      let coupling: Awaited<ReturnType<typeof loadOrSolveImageCoupling>> | null = null;
-      let pairs: ReturnType<typeof createIndependentPairSource>;
-      if (plan.n === null) {
-        pairs = createIndependentPairSource({
-          source: standardNormalSampler({ d }),
-          target: images,
-          seed: seed + index,
-        });
-      } else {
-        const n = plan.n;
-        // Noise and images of the coupling depend on n only, so the couplings at every E share them.
-        const x0 = root
-          .split(2)
-          .split(n)
-          .fillNormal(new Float32Array(n * d));
-        const order = root.split(3).permutation(train.n);
-        const x1 = new Float32Array(n * d);
-        for (let k = 0; k < n; k += 1) {
-          const row = order[k] as number;
-          x1.set(train.images.subarray(row * d, (row + 1) * d), k * d);
-        }
-        log(`${plan.name}: coupling of ${n} noises and ${n} images at E = ${plan.targetEntropy}`);
-        coupling = await loadOrSolveImageCoupling({
-          directory: join(outDirectory, 'couplings', `n${n}-e${plan.targetEntropy}`),
-          x0,
-          x1,
-          d,
-          settings: {
-            n,
-            targetEntropy: plan.targetEntropy,
-            pcaComponents: budget.pcaComponents,
-            pairs: budget.training.steps * budget.training.batchSize,
-            seed: seed + index,
-          },
-          memoryBudgetBytes,
-        });
-        const c = coupling.facts;
-        log(
-          `  ${coupling.loaded ? 'loaded' : 'solved'}: E = ${c.renormalizedEntropy?.toFixed(4)} (relative epsilon ${c.relativeEpsilon?.toExponential(3)}, ${c.solves} solves, ${c.iterations} iterations, ${c.mode} on ${c.backend}), ${c.solveSeconds.toFixed(1)} s = ${c.secondsPerExample.toExponential(3)} s per example`,
-        );
-        pairs = createSampledPairSource({
-          x0,
-          x1,
-          d,
-          rows: coupling.rows,
-          columns: coupling.columns,
-          renormalizedEntropy: c.renormalizedEntropy ?? 1,
-          secondsPerExample: c.secondsPerExample,
-        });
-      }
+      // The seed of a flow follows its place in the full list, so --only keeps it.
+      const flowSeed = seed + planIndex(budget, train.n, plan.name, index);
+      const { pairs, facts: pairFacts } = await openImagePairSource({
+        plan,
+        budget,
+        images,
+        train,
+        d,
+        root,
+        seed: flowSeed,
+        outDirectory,
+        memoryBudgetBytes,
+        log,
+      });
       log(
         `${plan.name}: training ${budget.training.steps} steps of ${budget.training.batchSize} (MLP ${budget.model.hiddenLayers} x ${budget.model.width})`,
       );
@@ -262,7 +225,7 @@ export async function runImageStudy({
         pairs,
         d,
         budget,
-        seed: seed + index,
+        seed: flowSeed,
         directory: join(directory, 'checkpoint'),
         metadata: { name: plan.name, budget: budget.name, seed },
         onStep: (step, total) => onProgress({ phase: plan.name, step, total }),
@@ -283,12 +246,13 @@ export async function runImageStudy({
       } finally {
         trained.model.dispose();
       }
+      const reached = pairFacts();
       const run: ImageStudyRun = {
         name: plan.name,
-        coupling: plan.n === null ? 'independent' : 'sinkhorn',
+        coupling: plan.coupling,
         n: plan.n,
         targetEntropy: plan.targetEntropy,
-        renormalizedEntropy: coupling === null ? 1 : coupling.facts.renormalizedEntropy,
+        renormalizedEntropy: reached.renormalizedEntropy,
         curvature: evaluation.curvature,
         curvatureMedian: evaluation.curvatureMedian,
         divergedTrajectories: evaluation.divergedTrajectories,
@@ -296,9 +260,10 @@ export async function runImageStudy({
         functionEvaluations: evaluation.functionEvaluations,
         samples: evaluation.samples,
         grid: evaluation.grid,
-        sinkhornSecondsPerExample: coupling?.facts.secondsPerExample ?? 0,
-        couplingSeconds: coupling?.facts.solveSeconds ?? null,
-        couplingMode: coupling?.facts.mode ?? null,
+        sinkhornSecondsPerExample: reached.sinkhornSecondsPerExample,
+        couplingSeconds: reached.couplingSeconds,
+        couplingMode: reached.couplingMode,
+        semidiscreteFit: reached.semidiscreteFit,
         trainSeconds: trained.trainSeconds,
         finalLoss: trained.finalLoss,
         evaluationSeconds: evaluation.evaluationSeconds,
@@ -331,6 +296,17 @@ export async function runImageStudy({
   } finally {
     classifier.dispose();
   }
+}
+
+/** The place of a plan in the budget's full list (its seed offset), whatever `only` keeps. */
+function planIndex(
+  budget: ImageStudyBudget,
+  trainImages: number,
+  name: string,
+  fallback: number,
+): number {
+  const index = imageStudyPlans(budget, trainImages).findIndex((plan) => plan.name === name);
+  return index < 0 ? fallback : index;
 }
 
 /** The given rows of an `n x d` array. */

@@ -9,8 +9,8 @@ const EULER_STEPS = [2, 4, 8, 16] as const;
  * classifier-feature Fréchet distance against the number of velocity evaluations (Euler at 2, 4,
  * 8, 16 steps, and Dopri5 at its own count when recorded), one line per model; the Fréchet
  * distance at 4 Euler steps and the curvature against E, one line per n (I-FM as a reference
- * line); the Fréchet distance at 4 Euler steps and the Sinkhorn seconds per example against n, one
- * line per E. Each is absent without the points it needs.
+ * line, batch and semidiscrete OT-FM too); the Fréchet distance at 4 Euler steps and the Sinkhorn
+ * seconds per example against n, one line per E. Each is absent without the points it needs.
  */
 export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
   const finished = runs.filter(
@@ -22,9 +22,16 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
     typeof value === 'number' && Number.isFinite(value);
   const nameOf = (run: RunRecord) => {
     const config = configOf(run);
-    return config.coupling === 'independent'
-      ? 'I-FM'
-      : `OT-FM n=${String(config.n)} E=${String(config.targetEntropy)}`;
+    switch (config.coupling) {
+      case 'independent':
+        return 'I-FM';
+      case 'batch-sinkhorn':
+        return `batch OT-FM n=${String(config.n)} E=${String(config.targetEntropy)}`;
+      case 'semidiscrete':
+        return 'semidiscrete OT-FM';
+      default:
+        return `OT-FM n=${String(config.n)} E=${String(config.targetEntropy)}`;
+    }
   };
   const stepPoints = finished.flatMap((run) => {
     const metrics = metricsOf(run);
@@ -39,7 +46,10 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
     }
     return points;
   });
-  const independent = finished.find((run) => configOf(run).coupling === 'independent');
+  // I-FM, batch OT-FM and semidiscrete OT-FM have no (n, E) grid: reference lines.
+  const baselines = finished.filter((run) =>
+    ['independent', 'batch-sinkhorn', 'semidiscrete'].includes(String(configOf(run).coupling)),
+  );
   const coupled = finished.filter((run) => configOf(run).coupling === 'sinkhorn');
   const againstE = (metric: string) =>
     coupled.flatMap((run) => {
@@ -49,10 +59,11 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
         ? [{ n: `n=${String(configOf(run).n)}`, renormalizedEntropy: entropy, [metric]: value }]
         : [];
     });
-  const reference = (metric: string) => {
-    const value = independent === undefined ? undefined : metricsOf(independent)[metric];
-    return finite(value) ? [{ label: 'I-FM', value }] : [];
-  };
+  const reference = (metric: string) =>
+    baselines.flatMap((run) => {
+      const value = metricsOf(run)[metric];
+      return finite(value) ? [{ label: nameOf(run), value }] : [];
+    });
   const figures: FigureSpec[] = [];
   if (stepPoints.length >= 2) {
     figures.push({
@@ -80,7 +91,7 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
     figures.push({
       id,
       title: `Fashion-MNIST: ${label} against E`,
-      caption: `${label} of OT-FM against the renormalized entropy E of its coupling, one line per n; I-FM (E = 1) as a reference line.`,
+      caption: `${label} of OT-FM against the renormalized entropy E of its coupling, one line per n; I-FM (E = 1), batch OT-FM and semidiscrete OT-FM, when run, as reference lines.`,
       x: 'renormalizedEntropy',
       y: metric,
       series: 'n',
