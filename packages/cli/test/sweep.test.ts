@@ -57,6 +57,16 @@ describe('sweep configuration', () => {
     expect(() =>
       parseSweepConfig(reference('independent', '\ntargetEntropies: [0.2]'), 'config.yaml'),
     ).toThrow(/'config.targetEntropies': does not apply to options.coupling 'independent'/);
+    // Semidiscrete: hard without an epsilon, entropic at each relative epsilon, never a target E.
+    expect(expandSweep(parseSweepConfig(reference('semidiscrete'), 'inline'))).toHaveLength(2);
+    expect(
+      expandSweep(
+        parseSweepConfig(reference('semidiscrete', '\nrelativeEpsilons: [0.01, 0.1]'), 'inline'),
+      ).map((run) => run.config.relativeEpsilon),
+    ).toEqual([0.01, 0.01, 0.1, 0.1]);
+    expect(() =>
+      parseSweepConfig(reference('semidiscrete', '\ntargetEntropies: [0.2]'), 'config.yaml'),
+    ).toThrow(/'config.targetEntropies': does not apply to options.coupling 'semidiscrete'/);
     // An OT sweep still needs its entropies.
     expect(() => parseSweepConfig(reference('ot'), 'config.yaml')).toThrow(
       /'config.targetEntropies': give exactly one/,
@@ -166,5 +176,61 @@ describe('a killed sweep resumes without losing finished runs', () => {
     for (const [id, stamp] of stamps)
       expect(statSync(join(runs, id, 'result.json')).mtimeMs).toBe(stamp);
     expect(existsSync(join(directory, 'runs.csv'))).toBe(true);
+  }, 120_000);
+});
+
+describe('a train sweep of semidiscrete pairs', () => {
+  it('runs the hard and the entropic coupling and records what the dual reached', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sinkflow-sweep-semidiscrete-'));
+    const configPath = join(directory, 'semidiscrete.yaml');
+    writeFileSync(
+      configPath,
+      `name: sd
+kind: train
+benchmarks: [piecewise-affine]
+dimensions: [4]
+otBatchSizes: [64]
+relativeEpsilons: [0.05]
+seeds: [0]
+options: { coupling: semidiscrete, steps: 4, batchSize: 32, hiddenLayers: 1, width: 16, evaluationPoints: 24 }
+`,
+    );
+    const hardPath = join(directory, 'hard.yaml');
+    writeFileSync(
+      hardPath,
+      `name: sd-hard
+kind: train
+benchmarks: [piecewise-affine]
+dimensions: [4]
+otBatchSizes: [64]
+seeds: [0]
+options: { coupling: semidiscrete, steps: 4, batchSize: 32, hiddenLayers: 1, width: 16, evaluationPoints: 24 }
+`,
+    );
+    const database = join(directory, 'results.duckdb');
+    for (const path of [configPath, hardPath]) {
+      const result = await sinkflow(
+        'sweep',
+        path,
+        '--db',
+        database,
+        '--runs',
+        join(directory, 'runs'),
+      );
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const store = await openResultsStore(database);
+    const runs = [...(await store.list('sd')), ...(await store.list('sd-hard'))];
+    store.close();
+    expect(runs.map((run) => [run.status, run.config.relativeEpsilon])).toEqual([
+      ['done', 0.05],
+      ['done', null],
+    ]);
+    for (const run of runs) {
+      expect(run.metrics?.semidiscreteFitSteps).toBeGreaterThan(0);
+      expect(run.metrics?.semidiscreteMarginalError).toBeGreaterThanOrEqual(0);
+      expect(run.metrics?.sinkhornSecondsPerExample).toBeGreaterThan(0);
+      expect(run.metrics?.curvature).toBeTypeOf('number');
+    }
   }, 120_000);
 });

@@ -123,6 +123,12 @@ describe('sinkflow train and evaluate', () => {
       otBatchSize: 64,
       targetEntropy: null,
     });
+    // train.json says what the dual's fit reached, and the summary prints it.
+    expect(summary.semidiscreteFit).toMatchObject({ n: 64, epsilon: 0, origin: 'fit' });
+    expect(summary.semidiscreteFit.steps).toBeGreaterThan(0);
+    expect(summary.semidiscreteFit.marginalError).toBeGreaterThanOrEqual(0);
+    expect(summary.sinkhornSecondsPerExample).toBeCloseTo(summary.semidiscreteFit.seconds / 64, 12);
+    expect(result.stdout).toMatch(/semidiscrete dual over 64 points: \d+ steps/);
   }, 60_000);
 
   it.each([

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCHMARK_NAMES } from '@sinkflow/benchmarks';
 import { InvalidArgumentError } from '@sinkflow/core';
+import type { SemidiscreteFitReport } from '@sinkflow/fm';
 import {
   readCheckpoint,
   recoverCheckpoint,
@@ -203,6 +204,24 @@ async function readSavedRun({
   }
 }
 
+/** What the semidiscrete dual's fit reached, in words (no line for other couplings). */
+function semidiscreteFitLines(fit: SemidiscreteFitReport | null): string[] {
+  if (fit === null) return [];
+  const error =
+    fit.marginalError === null
+      ? 'chi-square error unknown'
+      : `chi-square error ${fit.marginalError.toExponential(2)} ± ${fit.marginalErrorStandardError?.toExponential(1)}`;
+  const against =
+    fit.threshold === null
+      ? ''
+      : fit.converged
+        ? ` (below the threshold ${fit.threshold})`
+        : ` (NOT below the threshold ${fit.threshold}: the pairs follow an approximate coupling)`;
+  return [
+    `  semidiscrete dual over ${fit.n} points: ${fit.steps} steps in ${fit.seconds.toFixed(1)} s, ${error}${against}`,
+  ];
+}
+
 /** Trains the resolved run, writes DIR/train.json (and --json) and prints the summary. */
 async function trainAndReport({
   config,
@@ -287,6 +306,7 @@ async function trainAndReport({
     trainSeconds: outcome.trainSeconds,
     renormalizedEntropy: outcome.renormalizedEntropy,
     sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
+    semidiscreteFit: outcome.semidiscreteFit,
     checkpoint: checkpointDirectoryOf(out),
   };
   await writeJsonFile(join(out, 'train.json'), summary);
@@ -299,6 +319,7 @@ async function trainAndReport({
         (outcome.renormalizedEntropy === null
           ? ''
           : `, E = ${outcome.renormalizedEntropy.toFixed(3)}, Sinkhorn ${outcome.sinkhornSecondsPerExample?.toPrecision(3)} s per example`),
+      ...semidiscreteFitLines(outcome.semidiscreteFit),
       `  checkpoint: ${checkpointDirectoryOf(out)}`,
       '',
     ].join('\n'),

@@ -153,6 +153,14 @@ export function parseSweepConfig(text: string, source: string): SweepConfig {
         `does not apply to options.coupling '${String(coupling)}' (no Sinkhorn coupling): leave it out`,
       );
     }
+  } else if (kind === 'train' && coupling === 'semidiscrete') {
+    // One dual over the data set: hard without epsilon, entropic at each relative epsilon; no E.
+    if (targetEntropies.length > 0) {
+      fail(
+        'targetEntropies',
+        "does not apply to options.coupling 'semidiscrete' (no n x n coupling): give relativeEpsilons, or neither for the hard coupling",
+      );
+    }
   } else if (targetEntropies.length > 0 === relativeEpsilons.length > 0) {
     fail('targetEntropies', 'give exactly one of targetEntropies and relativeEpsilons');
   }

@@ -95,6 +95,9 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       trainSeconds: outcome.trainSeconds,
       renormalizedEntropy: outcome.renormalizedEntropy,
       sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
+      // What a semidiscrete run's dual reached (null for the other couplings).
+      semidiscreteFitSteps: outcome.semidiscreteFit?.steps ?? null,
+      semidiscreteMarginalError: outcome.semidiscreteFit?.marginalError ?? null,
       curvature: evaluation.curvature,
       reconstruction: evaluation.reconstruction,
       l2Uvp: evaluation.l2Uvp,

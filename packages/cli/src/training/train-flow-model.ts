@@ -8,6 +8,7 @@ import {
   type FlowMatchingTrainer,
   recoverCheckpoint,
   resumeFlowMatchingTrainer,
+  type SemidiscreteFitReport,
   type StepReport,
   type TrainingWorkers,
   type VelocityModel,
@@ -40,10 +41,15 @@ export interface TrainingOutcome {
   readonly trainSeconds: number;
   /** Mean renormalized entropy of the couplings used, null without Sinkhorn. */
   readonly renormalizedEntropy: number | null;
-  /** Sinkhorn seconds per example (the paper's cost axis), null without Sinkhorn. */
+  /**
+   * Sinkhorn seconds per example (the paper's cost axis), or the semidiscrete fit's seconds per
+   * data point; null without OT.
+   */
   readonly sinkhornSecondsPerExample: number | null;
   /** Where the pair source ran and why (worker thread or main thread). */
   readonly executionNote: string | null;
+  /** What the semidiscrete dual's fit reached (steps, chi-square error, seconds); null otherwise. */
+  readonly semidiscreteFit: SemidiscreteFitReport | null;
   /** Data-parallel replicas that trained (1: the calling thread alone). */
   readonly workers: number;
 }
@@ -130,7 +136,9 @@ export async function trainFlowModel({
     const trainSeconds = (performance.now() - started) / 1000;
     if (checkpoint !== undefined) await trainer.saveCheckpoint({ directory: checkpoint });
     const statistics = report?.pairs ?? pairs.statistics();
+    // The OT cost axis: Sinkhorn seconds per example, or the semidiscrete fit's seconds per point.
     const usesSinkhorn = coupling.coupling === 'ot' || coupling.coupling === 'precomputed';
+    const hasOtCost = usesSinkhorn || coupling.coupling === 'semidiscrete';
     return {
       model: trainer.model,
       step: trainer.step,
@@ -138,8 +146,9 @@ export async function trainFlowModel({
       finalLoss: report?.losses.at(-1) ?? null,
       trainSeconds,
       renormalizedEntropy: usesSinkhorn ? statistics.meanRenormalizedEntropy : null,
-      sinkhornSecondsPerExample: usesSinkhorn ? statistics.otSecondsPerExample : null,
+      sinkhornSecondsPerExample: hasOtCost ? statistics.otSecondsPerExample : null,
       executionNote: statistics.executionNote,
+      semidiscreteFit: statistics.semidiscreteFit ?? null,
       workers: trainer.workers,
     };
   } catch (error) {
