@@ -77,8 +77,12 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       (key) => new Set(members.map((group) => JSON.stringify(group.options[key] ?? null))).size > 1,
     );
   };
+  // Only the options a group sets: `pairsPerCoupling=256` names the line that has it, not the others.
   const suffix = (group: SeedAggregate, keys: readonly string[]) =>
-    keys.map((key) => `, ${key}=${JSON.stringify(group.options[key] ?? null)}`).join('');
+    keys
+      .filter((key) => group.options[key] !== undefined)
+      .map((key) => `, ${key}=${JSON.stringify(group.options[key])}`)
+      .join('');
   const bySize = (group: SeedAggregate) => `${group.benchmark} d=${group.d} n=${group.n}`;
   const byRegularization = (group: SeedAggregate) => {
     const regularization =
