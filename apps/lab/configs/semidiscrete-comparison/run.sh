@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs the four sweeps into one database (resumable: run again after any interruption), niced so
+# that it only takes the CPU the other studies leave. From a built clone:
+#   apps/lab/configs/semidiscrete-comparison/run.sh OUT
+# then: node packages/cli/dist/cli.js report --db OUT/results.duckdb --sweep 'sd-compare-*' --markdown OUT/table.md --out OUT/report.html
+set -e
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$here/../../../.."
+out="${1:-sd-compare}"
+mkdir -p "$out"
+for coupling in independent ot precomputed semidiscrete; do
+  nice -n 10 node "$root/packages/cli/dist/cli.js" sweep "$here/$coupling.yaml" \
+    --db "$out/results.duckdb" --runs "$out/runs"
+done
