@@ -81,7 +81,11 @@ describe('sinkflow images', () => {
 
       const report = await sinkflow('report', '--db', path('db.duckdb'), '--out', path('r.html'));
       expect(report.code).toBe(0);
-      expect(readFileSync(path('r.html'), 'utf8')).toContain('figure-images-frechet-steps');
+      const html = readFileSync(path('r.html'), 'utf8');
+      expect(html).toContain('figure-images-frechet-steps');
+      // Each model's sample grid is in the page itself (the PNG stored in the database).
+      expect(html).toContain('id="figure-grid-images-tiny-seed0-semidiscrete-hard"');
+      expect(html).toContain('data:image/png;base64,iVBORw0KGgo');
 
       // Everything is found again: the classifier is loaded, the models are not retrained.
       const second = await sinkflow(...args, '--json', path('second.json'));

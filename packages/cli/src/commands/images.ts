@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '@sinkflow/core';
 import { selectBackend } from '@sinkflow/fm';
@@ -161,6 +162,8 @@ Example:
                 }),
             trainSeconds: run.trainSeconds,
             classifierTestAccuracy: testAccuracy,
+            // The sample grid itself (a few kB), so that the report shows it without OUT.
+            gridPng: (await readFile(run.grid)).toString('base64'),
           },
           seconds: run.trainSeconds + run.evaluationSeconds + (run.couplingSeconds ?? 0),
         });

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InternalError } from '@sinkflow/core';
 import type { RunRecord } from '../sweep/results-store.js';
+import { imageGridFigures } from './image-grids.js';
 import { type FigureSpec, reportFigures } from './report-figures.js';
 import { comparisonTable, runComparison } from './run-comparison.js';
 import { type SampleFigure, sampleFigures } from './sample-figures.js';
@@ -29,6 +30,7 @@ export async function renderReport({
   const figures = reportFigures(runs);
   const trajectories = trajectoryFigures(runs);
   const samples = sampleFigures(runs);
+  const grids = imageGridFigures(runs);
   const comparison = runComparison(runs) ?? null;
   const data = JSON.stringify({ figures, trajectories, samples, comparison }).replaceAll(
     '<',
@@ -65,6 +67,16 @@ ${
 ${comparisonTable(comparison, escapeHtml)}
 <div class="bars"></div>
 <p class="note">Lower is better in every row; in bold the best run, in parentheses the relative difference to ${escapeHtml(comparison.reference)}.</p></section>`
+}
+${
+  grids.length === 0
+    ? ''
+    : `<section id="image-grids"><h2>Sample grids</h2><div class="pictures">${grids
+        .map(
+          (grid) =>
+            `<figure id="figure-${escapeHtml(grid.id)}"><h2>${escapeHtml(grid.title)}</h2><img alt="${escapeHtml(grid.title)}" src="data:image/png;base64,${grid.pngBase64}" style="width: 100%; image-rendering: pixelated"><figcaption>${escapeHtml(grid.caption)}</figcaption></figure>`,
+        )
+        .join('\n')}</div></section>`
 }
 ${samples.length === 0 ? '' : `<section id="samples"><div class="pictures">${samples.map((figure: SampleFigure) => section(figure)).join('\n')}</div></section>`}
 ${trajectories.length === 0 ? '' : `<section id="trajectories"><div class="pictures">${trajectories.map((figure: TrajectoryFigure) => section(figure)).join('\n')}</div></section>`}
