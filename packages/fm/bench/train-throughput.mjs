@@ -3,7 +3,7 @@
 // PyTorch on the CPU (Debian's python3-torch), as a ratio. Imports the built dist: run it through
 // `pnpm bench:fm`, which builds first.
 //
-// Options: --dims 32,64  --batch 2048  --steps 5  --warmup 2  --threads 2 (PyTorch's, and the
+// Options: --dims 32,64  --hidden-layers 5  --width (512 for d <= 64, else 1024)  --batch 2048  --steps 5  --warmup 2  --threads 2 (PyTorch's, and the
 // thread count the ratios compare with)  --workers 1,2 (TensorFlow.js data-parallel replicas: the
 // wasm backend is single-threaded in Node, so the trainer's `workers` option is how it uses more
 // than one core)  --backend auto|wasm|cpu  --repeats 3 (rounds, alternating TensorFlow.js and
@@ -37,6 +37,9 @@ const threads = Number(options.threads ?? 2);
 const backend = options.backend ?? 'auto';
 const repeats = Number(options.repeats ?? 3);
 const workerCounts = (options.workers ?? '1,2').split(',').map(Number);
+const hiddenLayers = Number(options['hidden-layers'] ?? 5);
+// The paper's width (512 for d <= 64, 1024 above) unless given.
+const widthOf = (d) => Number(options.width ?? (d <= 64 ? 512 : 1024));
 
 const preference = backend === 'auto' ? ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] : [backend];
 const selection = await selectBackend({ preference, log: null });
@@ -56,7 +59,7 @@ const loadAverage = () =>
 console.log(`load average (1, 5, 15 min) before: ${loadAverage()}`);
 
 async function measureTfjs(d, workers) {
-  const model = createMlpVelocityModel({ d, seed: 0 });
+  const model = createMlpVelocityModel({ d, hiddenLayers, width: widthOf(d), seed: 0 });
   const pairs = createIndependentPairSource({
     source: standardNormalSampler({ d }),
     target: standardNormalSampler({ d }),
@@ -97,6 +100,10 @@ function measureTorch(d, torchThreads) {
         warmup,
         '--threads',
         torchThreads,
+        '--hidden-layers',
+        hiddenLayers,
+        '--width',
+        widthOf(d),
       ].map(String),
     ],
     { encoding: 'utf8' },
@@ -132,7 +139,7 @@ const ratio = (value, reference) =>
     ? (value.examplesPerSecond / reference.examplesPerSecond).toFixed(2)
     : (reference.error ?? 'n/a');
 console.log(
-  `\nbest of ${repeats} rounds; batch ${batch}, ${steps} timed steps after ${warmup} warm-up; MLP 5 x ${dims.map((d) => (d <= 64 ? 512 : 1024)).join('/')} (SiLU), Adam`,
+  `\nbest of ${repeats} rounds; batch ${batch}, ${steps} timed steps after ${warmup} warm-up; MLP ${hiddenLayers} x ${dims.map(widthOf).join('/')} (SiLU), Adam`,
 );
 console.log(`load average (1, 5, 15 min) after: ${loadAverage()}`);
 const tfjsColumns = workerCounts.map(

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +65,10 @@ async function trainLosses(workers: number, steps: number) {
   }
 }
 
-describe('data-parallel training (worker replicas, all-reduce over shared memory)', () => {
+// Each worker loads TensorFlow.js (about a second, more on a busy machine).
+describe('data-parallel training (worker replicas, all-reduce over shared memory)', {
+  timeout: 120_000,
+}, () => {
   it('keeps every replica bit-identical to the calling thread', async () => {
     const model = smallModel();
     const optimizer = createAdamOptimizer({ parameters: model.parameters });
@@ -213,6 +218,35 @@ describe('data-parallel training (worker replicas, all-reduce over shared memory
     } finally {
       optimizer.dispose();
       model.dispose();
+    }
+  });
+
+  it('never keeps a process alive: a run that ends without dispose() exits, so does one that throws', () => {
+    const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = (ending: string) => `
+      import * as tf from '@tensorflow/tfjs';
+      const fm = await import(${JSON.stringify(entry)});
+      tf.env().set('PROD', true);
+      await tf.setBackend('cpu');
+      const d = 2;
+      const model = fm.createMlpVelocityModel({ d, hiddenLayers: 1, width: 8 });
+      const pairs = fm.createIndependentPairSource({
+        source: fm.standardNormalSampler({ d }), target: fm.standardNormalSampler({ d }), chunkSize: 16,
+      });
+      const trainer = await fm.createFlowMatchingTrainer({ model, pairs, batchSize: 16, workers: 2 });
+      await trainer.train({ steps: 2 });
+      console.log('trained with', trainer.workers, 'workers');
+      ${ending}
+    `;
+    for (const ending of ['', "throw new Error('boom');"]) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script(ending)], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.error).toBeUndefined(); // not killed by the timeout
+      expect(run.stdout).toContain('trained with 2 workers');
+      expect(run.status).toBe(ending === '' ? 0 : 1);
     }
   });
 

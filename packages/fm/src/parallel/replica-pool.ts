@@ -22,7 +22,8 @@ import { TrainingWorkerError } from './training-worker-error.js';
  * {@link ReplicaPool.step} splits the batch into `R` contiguous shards, every replica computes
  * the gradient of its shard's part of the loss, the parts are all-reduced through shared memory
  * (a barrier on an `Atomics` counter, then the slots added in replica order) and every replica
- * applies the same Adam update to the same weights: the replicas stay bit-identical.
+ * applies the same Adam update to the same weights: the replicas stay bit-identical (synchronous
+ * data parallelism with an all-reduce, as PyTorch's DDP [li2020ddp]).
  */
 export interface ReplicaPool {
   /** `R`, the calling thread included. */
@@ -119,7 +120,14 @@ export async function createReplicaPool({
   };
   const workers: WorkerReplica[] = [];
   for (let index = 1; index < replicas; index += 1) {
-    const replica: WorkerReplica = { worker: new Worker(entry), index, pending: null };
+    const replica: WorkerReplica = {
+      // The parent's Node flags, less `--input-type` (a worker given it refuses to load its file).
+      worker: new Worker(entry, {
+        execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+      }),
+      index,
+      pending: null,
+    };
     replica.worker.unref();
     replica.worker.on('message', (answer: ReplicaAnswer) => {
       if (answer.type === 'error') {

@@ -46,8 +46,9 @@ export interface FlowMatchingTrainerOptions {
    *     grad L = sum_r grad L_r,   L_r = 1 / (B d) sum_{k in shard r} || u_k - v_theta(x_k, t_k) ||^2,
    *
    * so the replicas stay bit-identical and the step is the single-thread step up to float32
-   * rounding of the sum. A seeded run is deterministic for a given worker count. `'auto'` uses
-   * every core on the `wasm` backend in Node and 1 elsewhere. @default 'auto'
+   * rounding of the sum (synchronous data parallelism, as PyTorch's DDP [li2020ddp]). A seeded
+   * run is deterministic for a given worker count. `'auto'` uses every core on the `wasm` backend
+   * in Node and 1 elsewhere. @default 'auto'
    */
   readonly workers?: TrainingWorkers;
 }
