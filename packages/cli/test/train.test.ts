@@ -194,6 +194,9 @@ describe('sinkflow run (a sweep train run)', () => {
     await sinkflow('run', '--spec', join(run, 'spec.json'), '--out', run);
     const again = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
     expect(again.metrics).toMatchObject({ step: 4, resumedFrom: 4 });
+    // Nothing solved in that process: no entropy and no Sinkhorn cost, rather than 0 s per example.
+    expect(again.metrics.sinkhornSecondsPerExample).toBeNull();
+    expect(again.metrics.renormalizedEntropy).toBeNull();
     expect(again.metrics.trajectories).toBeNull(); // only 2-D tasks keep paths
   }, 60_000);
 

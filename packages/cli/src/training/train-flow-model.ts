@@ -137,8 +137,11 @@ export async function trainFlowModel({
     if (checkpoint !== undefined) await trainer.saveCheckpoint({ directory: checkpoint });
     const statistics = report?.pairs ?? pairs.statistics();
     // The OT cost axis: Sinkhorn seconds per example, or the semidiscrete fit's seconds per point.
-    const usesSinkhorn = coupling.coupling === 'ot' || coupling.coupling === 'precomputed';
-    const hasOtCost = usesSinkhorn || coupling.coupling === 'semidiscrete';
+    // A run resumed at its last step solved nothing in this process: no E, no cost (not 0 s).
+    const usesSinkhorn =
+      report !== undefined && (coupling.coupling === 'ot' || coupling.coupling === 'precomputed');
+    const hasOtCost =
+      usesSinkhorn || (report !== undefined && coupling.coupling === 'semidiscrete');
     return {
       model: trainer.model,
       step: trainer.step,
