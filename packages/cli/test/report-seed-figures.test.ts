@@ -154,6 +154,13 @@ describe('the report over seeds', () => {
     expect(rows[5]).toContain(`| ${(7 / 3 + 1.2).toFixed(2)} ± ${Math.sqrt(7 / 9).toFixed(2)} |`);
     expect(rows[5]).toMatch(/\| grid \|$/);
     expect(markdown).toContain('Mean ± standard error over the seeds listed');
+    // Chosen columns, in the order given; an unknown metric's heading is its name.
+    const chosen = seedTableMarkdown(aggregateSeeds(runs), {
+      metrics: ['bpd', 'finalLoss', 'curvature'],
+    });
+    expect(chosen.split('\n')[2]).toBe(
+      '| coupling | n | E | seeds | bits/dim | curvature | sweeps |',
+    );
   });
 });
 

@@ -19,7 +19,7 @@ export const reportCommand: Command = {
   summary: "write a self-contained HTML report (the paper's figures) from a sweep database",
   help: `
 Usage: sinkflow report --db results.duckdb [--sweep NAMES] --out report.html [--markdown FILE]
-                       [--json FILE]
+                       [--metrics M1,M2,...] [--json FILE]
 
 Reads the runs of a sweep database and writes one HTML file that works offline (the plotting
 library is inlined): E against relative epsilon, Sinkhorn time per example, pair and projection
@@ -27,7 +27,9 @@ errors against the true map, and, for training sweeps, curvature, reconstruction
 time per example against E (one line per n) and against n (one line per E). Runs that differ only
 by their seed are averaged: each point is the mean with a bar of one standard error (also the
 database's seed_aggregates view). --markdown writes the same means as markdown tables (one per
-benchmark, d and options; a row per coupling, n and E). --sweep takes one sweep name or several,
+benchmark, d and options; a row per coupling, n and E); --metrics a,b,... chooses its columns
+(default: E reached, curvature, reconstruction, l2Uvp, bpd, sinkhornSecondsPerExample, trainSeconds,
+evaluationSeconds). --sweep takes one sweep name or several,
 comma-separated, with * matching any characters ('pa-*,inv-steps-*'); default: every sweep.
 
 Example:
@@ -39,6 +41,7 @@ Example:
       sweep: 'string',
       out: 'string',
       markdown: 'string',
+      metrics: 'string',
       json: 'string',
     });
     const databasePath = options.string('db');
@@ -77,7 +80,15 @@ Example:
     const markdown = options.optionalString('markdown');
     if (markdown !== undefined) {
       await makeDirectory(dirname(markdown));
-      await writeFile(markdown, seedTableMarkdown(aggregateSeeds(runs)));
+      const metrics = options.optionalString('metrics');
+      await writeFile(
+        markdown,
+        seedTableMarkdown(aggregateSeeds(runs), {
+          ...(metrics === undefined
+            ? {}
+            : { metrics: metrics.split(',').map((metric) => metric.trim()) }),
+        }),
+      );
     }
     const json = options.optionalString('json');
     if (json !== undefined)

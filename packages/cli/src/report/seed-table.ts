@@ -71,7 +71,26 @@ export function formatMeanWithError(
  * // '### piecewise-affine, d = 16 (steps=600, ...)\n\n| coupling | n | E | seeds | ...'
  * ```
  */
-export function seedTableMarkdown(groups: readonly SeedAggregate[]): string {
+export function seedTableMarkdown(
+  groups: readonly SeedAggregate[],
+  {
+    metrics,
+  }: {
+    /**
+     * The metrics to tabulate, in this order (any numeric metric of the runs); by default E
+     * reached, curvature, reconstruction, L2-UVP, bits per dimension, Sinkhorn seconds per example,
+     * training and evaluation seconds, each where some run has it.
+     */
+    readonly metrics?: readonly string[];
+  } = {},
+): string {
+  const chosen =
+    metrics === undefined
+      ? COLUMNS
+      : metrics.map(
+          (metric) =>
+            COLUMNS.find((column) => column.metric === metric) ?? { metric, heading: metric },
+        );
   const training = groups.filter((group) => group.kind === 'train');
   const tables = new Map<string, SeedAggregate[]>();
   for (const group of training) {
@@ -82,7 +101,7 @@ export function seedTableMarkdown(groups: readonly SeedAggregate[]): string {
   const sections: string[] = [];
   for (const [key, members] of tables) {
     const [benchmark, d, options] = JSON.parse(key) as [string, number, Record<string, unknown>];
-    const columns = COLUMNS.filter((column) =>
+    const columns = chosen.filter((column) =>
       members.some((group) => group.metrics[column.metric] !== undefined),
     );
     const described = Object.entries(options)
