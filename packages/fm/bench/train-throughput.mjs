@@ -8,8 +8,10 @@
 // wasm backend is single-threaded in Node, so the trainer's `workers` option is how it uses more
 // than one core)  --backend auto|wasm|cpu  --repeats 3 (rounds, alternating TensorFlow.js and
 // PyTorch; the best round of each is reported, the usual estimate on a machine shared with other
-// work). The load average is printed before and after: a busy machine lowers every figure.
-import { spawnSync } from 'node:child_process';
+// work). The load average is printed before and after: a busy machine lowers every figure. Before
+// the rounds, bench/matmul-rate.mjs times wasm matMul in one process, then in two at once: the
+// speed-up a second core gives on this machine at this moment, which bounds the 2-worker one.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -112,6 +114,25 @@ function measureTorch(d, torchThreads) {
   return JSON.parse(run.stdout.trim().split('\n').at(-1));
 }
 
+/** GFLOP/s of wasm matMul in one process alone, then in each of two processes at once. */
+async function calibrateCores() {
+  const run = () =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(here, 'matmul-rate.mjs'), '3'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.on('close', () => resolve(JSON.parse(output.trim().split('\n').at(-1) ?? '{}').gflops));
+    });
+  const alone = await run();
+  const pair = await Promise.all([run(), run()]);
+  return { alone, pair };
+}
+const cores = backend === 'cpu' ? null : await calibrateCores();
+
 const best = (runs) =>
   runs.reduce((a, b) => ((b.examplesPerSecond ?? 0) > (a.examplesPerSecond ?? 0) ? b : a));
 const rows = [];
@@ -159,4 +180,10 @@ for (const { d, tfjs, torch, torchOne } of rows) {
   );
 }
 console.log('(examples per second; the figure in parentheses is the replicas that trained)');
+if (cores !== null) {
+  const [first, second] = cores.pair;
+  console.log(
+    `\nwasm matMul 2048 x 512 x 512 before the rounds: ${cores.alone.toFixed(1)} GFLOP/s in one process alone, ${first.toFixed(1)} + ${second.toFixed(1)} GFLOP/s in two at once (${((first + second) / cores.alone).toFixed(2)}x: what a second core adds here now, the ceiling of the 2-worker speed-up)`,
+  );
+}
 if (rows[0]?.torch.torch) console.log(`\nPyTorch ${rows[0].torch.torch}`);
