@@ -29,17 +29,17 @@ longer() { # CONFIG: a sweep whose runs start from the same runs' checkpoints at
 sweep pa-d16-e02.yaml
 sweep pa-d16-independent.yaml
 sweep pa-d16-supervised.yaml
-# 2. The investigation: evaluation points, pairs per coupling, training steps, 2 more seeds.
+# 2. The investigation: evaluation points, training steps, pairs per coupling, 2 more seeds.
 reevaluate() {
   echo "$(date -u +%FT%TZ) start reevaluation"
   taskset -c "${CORE:-1}" node "$HERE/reevaluate.mjs" "$OUT/runs" "$OUT/reevaluation" > "$OUT/reevaluation.log" 2>&1 || echo "reevaluation exited $?"
   echo "$(date -u +%FT%TZ) end reevaluation"
 }
 reevaluate
-sweep inv-pairs.yaml
 longer inv-steps-1200.yaml
 longer inv-steps-1200-independent.yaml
 longer inv-steps-1200-supervised.yaml
+sweep inv-pairs.yaml
 sweep pa-d16-e02-more.yaml
 reevaluate
 longer inv-steps-2400.yaml
