@@ -46,6 +46,6 @@ for (const run of runs) {
       ? run.curvature.toFixed(2)
       : `${run.curvature.toFixed(2)} (${run.curvatureMedian.toFixed(2)}, ${run.divergedTrajectories})`;
   console.log(
-    `| ${name} | ${run.renormalizedEntropy === null ? '-' : run.renormalizedEntropy.toFixed(3)} | ${fd.join(' | ')} | ${curvature} | ${run.sinkhornSecondsPerExample.toExponential(2)} | ${run.trainSeconds.toFixed(0)} |`,
+    `| ${name} | ${run.renormalizedEntropy === null ? '-' : run.renormalizedEntropy.toFixed(3)} | ${fd.join(' | ')} | ${curvature} | ${run.sinkhornSecondsPerExample === null ? '-' : run.sinkhornSecondsPerExample.toExponential(2)} | ${run.trainSeconds.toFixed(0)} |`,
   );
 }

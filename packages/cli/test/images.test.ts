@@ -116,6 +116,10 @@ describe('sinkflow images', () => {
       const bad = await sinkflow('images', '--budget', 'tiny', '--only', 'ot-fm-n9-e0.1');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--only/);
+      // Another seed in the same folder would take the first study's saved parts: refused.
+      const otherSeed = await sinkflow(...args, '--seed', '1');
+      expect(otherSeed.code).toBe(2);
+      expect(otherSeed.stderr).toMatch(/--out.*seed 0, not budget tiny and seed 1/);
     },
     300_000,
   );

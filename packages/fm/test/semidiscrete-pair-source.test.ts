@@ -1,3 +1,4 @@
+import { relativeEpsilon } from '@sinkflow/entropy';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSemidiscretePairSource,
@@ -38,7 +39,7 @@ afterEach(async () => {
 });
 const fit = { threshold: 2e-2, maxSteps: 4000, batchSize: 256 };
 
-describe('createSemidiscretePairSource', () => {
+describe('createSemidiscretePairSource', { timeout: 60_000 }, () => {
   it('pairs fresh noise with its quantile partner (hard, 1-D), and partners are used evenly', async () => {
     const pairs = createSemidiscretePairSource({
       source: standardNormalSampler({ d: 1 }),
@@ -122,6 +123,46 @@ describe('createSemidiscretePairSource', () => {
       steps: 77,
       marginalError: 0.01,
       threshold: null,
+      // Neither said nor known to be below a threshold: not claimed converged.
+      converged: false,
+    });
+    // The dual carries its epsilon and its components: an option that disagrees is refused.
+    expect(() =>
+      createSemidiscretePairSource({
+        ...options,
+        epsilon: relativeEpsilon(0.1),
+        dual: { g: g as Float64Array, epsilon: 0 },
+      }),
+    ).toThrow(expect.objectContaining({ argumentName: 'epsilon' }));
+    expect(() =>
+      createSemidiscretePairSource({
+        ...options,
+        dual: { g: g as Float64Array, epsilon: 0, fit: { pcaComponents: 1 } },
+      }),
+    ).toThrow(expect.objectContaining({ argumentName: 'dual.fit.pcaComponents' }));
+  });
+
+  it('refuses to resume a checkpoint whose dual was fitted on other components', async () => {
+    const lifted = new Float32Array(N * 2);
+    for (let j = 0; j < N; j += 1) {
+      lifted[2 * j] = points[j] as number;
+      lifted[2 * j + 1] = 0.01 * (j % 2 === 0 ? 1 : -1);
+    }
+    const options = {
+      source: standardNormalSampler({ d: 2 }),
+      data: { data: lifted, n: N, d: 2 },
+      fit: { maxSteps: 20 },
+      seed: 2,
+    };
+    const projected = createSemidiscretePairSource({ ...options, pcaComponents: 1 });
+    opened.push(projected);
+    await projected.start();
+    await projected.next({ count: 10 });
+    const state = projected.getState();
+    const full = createSemidiscretePairSource(options);
+    opened.push(full);
+    await expect(full.start({ state })).rejects.toMatchObject({
+      argumentName: 'state.extra.pcaComponents',
     });
   });
 

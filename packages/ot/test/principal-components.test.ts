@@ -47,7 +47,13 @@ describe('principalComponents and projectOnComponents', () => {
     expect(() => principalComponents([{ data, n, d: 2 }], mean, 1)).toThrow(
       expect.objectContaining({ argumentName: 'clouds[0]' }),
     );
+    expect(() => principalComponents([{ data: new Float32Array(0), n: 0, d: 3 }], mean, 1)).toThrow(
+      expect.objectContaining({ argumentName: 'clouds' }),
+    );
     const pca = principalComponents([{ data, n, d: 3 }], mean, 1);
+    expect(() => projectOnComponents(data, 1.5, mean, pca)).toThrow(
+      expect.objectContaining({ argumentName: 'n' }),
+    );
     expect(() => projectOnComponents(data, n + 1, mean, pca)).toThrow(
       expect.objectContaining({ argumentName: 'data' }),
     );

@@ -163,7 +163,7 @@ Example:
             trainSeconds: run.trainSeconds,
             classifierTestAccuracy: testAccuracy,
             // The sample grid itself (a few kB), so that the report shows it without OUT.
-            gridPng: (await readFile(run.grid)).toString('base64'),
+            ...(await gridMetric(join(outDirectory, 'models', run.name, 'grid.png'))),
           },
           seconds: run.trainSeconds + run.evaluationSeconds + (run.couplingSeconds ?? 0),
         });
@@ -236,3 +236,12 @@ Example:
     );
   },
 };
+
+/** `{ gridPng }`: the grid as base64, or nothing when it cannot be read (the report then has none). */
+async function gridMetric(path: string): Promise<{ gridPng?: string }> {
+  try {
+    return { gridPng: (await readFile(path)).toString('base64') };
+  } catch {
+    return {};
+  }
+}

@@ -80,8 +80,11 @@ export function imageStudyPlans(budget: ImageStudyBudget, trainImages: number): 
 export interface ImagePairFacts {
   /** E of the coupling (mean over batches for batch OT; 1 for I-FM; 0 for the hard semidiscrete map). */
   readonly renormalizedEntropy: number | null;
-  /** OT seconds per coupled example: solve / n, the batches' mean, or the dual's fit / N. */
-  readonly sinkhornSecondsPerExample: number;
+  /**
+   * OT seconds per coupled example: solve / n, the batches' mean, or the dual's fit / N; null
+   * when unknown (batch OT resumed at its last step solves nothing).
+   */
+  readonly sinkhornSecondsPerExample: number | null;
   /** Seconds of the large coupling's search or of the semidiscrete fit (null otherwise). */
   readonly couplingSeconds: number | null;
   readonly couplingMode: string | null;
@@ -202,9 +205,11 @@ export async function openImagePairSource({
         pairs: kept.pairs,
         facts: () => {
           const statistics = kept.statistics();
+          // A flow resumed at its last step solved nothing in this process: no E, no cost.
+          const solved = statistics.couplings > 0;
           return {
-            renormalizedEntropy: statistics.meanRenormalizedEntropy,
-            sinkhornSecondsPerExample: statistics.otSecondsPerExample,
+            renormalizedEntropy: solved ? statistics.meanRenormalizedEntropy : null,
+            sinkhornSecondsPerExample: solved ? statistics.otSecondsPerExample : null,
             couplingSeconds: null,
             couplingMode: null,
             semidiscreteFit: null,
@@ -217,8 +222,26 @@ export async function openImagePairSource({
       const directory = join(outDirectory, 'couplings', 'semidiscrete');
       await mkdir(directory, { recursive: true });
       const statePath = join(directory, 'fit-state.json');
-      const saved = await readJsonFile<SemidiscreteState>(statePath);
-      if (saved !== null) log(`${plan.name}: resuming the dual's fit at step ${saved.step}`);
+      // The saved state is resumed only by the same fit: the same points, components, settings
+      // and seed (a state resumes its own random stream, whatever the seed).
+      const fitSettings = {
+        n: train.n,
+        pcaComponents: budget.pcaComponents ?? null,
+        seed,
+        ...settings,
+      };
+      const saved = await readJsonFile<{ settings?: unknown; state?: SemidiscreteState }>(
+        statePath,
+      );
+      const resumable =
+        saved?.state !== undefined && JSON.stringify(saved.settings) === JSON.stringify(fitSettings)
+          ? saved.state
+          : null;
+      if (resumable !== null) {
+        log(`${plan.name}: resuming the dual's fit at step ${resumable.step}`);
+      } else if (saved !== null) {
+        log(`${plan.name}: ${statePath} holds another fit's state; fitting from the start`);
+      }
       // Saves one after the other; a failed save is reported and the fit goes on.
       let saving = Promise.resolve();
       log(
@@ -229,7 +252,7 @@ export async function openImagePairSource({
           source: noise,
           data: { data: train.images, n: train.n, d },
           ...(budget.pcaComponents === undefined ? {} : { pcaComponents: budget.pcaComponents }),
-          fit: { ...settings, ...(saved === null ? {} : { initialState: saved }) },
+          fit: { ...settings, ...(resumable === null ? {} : { initialState: resumable }) },
           samplesPerChunk: budget.training.batchSize,
           seed,
           onFitProgress: (progress) => {
@@ -238,7 +261,7 @@ export async function openImagePairSource({
             );
             const state = progress.checkpoint();
             saving = saving
-              .then(() => writeJsonAtomically(statePath, state))
+              .then(() => writeJsonAtomically(statePath, { settings: fitSettings, state }))
               .catch((error: unknown) => log(`  could not save the fit's state: ${String(error)}`));
           },
         }),

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createRandomGenerator } from '@sinkflow/core';
+import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
 import { DEBIAN_FASHION_MNIST_DIRECTORY, readFashionMnist } from '@sinkflow/datasets/node';
 import type { DistributionSampler, SemidiscreteFitReport, TrainingWorkers } from '@sinkflow/fm';
 import { featureFrechetDistance } from '@sinkflow/metrics';
@@ -41,9 +41,9 @@ export interface ImageStudyRun {
   readonly grid: string;
   /**
    * OT seconds per example [klein2025]: the large coupling's solve / n, the batch couplings' mean,
-   * or the semidiscrete fit / N; 0 for I-FM.
+   * or the semidiscrete fit / N; 0 for I-FM; null when unknown (batch OT resumed at its last step).
    */
-  readonly sinkhornSecondsPerExample: number;
+  readonly sinkhornSecondsPerExample: number | null;
   /** Seconds of the large coupling's entropy search or of the semidiscrete fit (else null). */
   readonly couplingSeconds: number | null;
   readonly couplingMode: string | null;
@@ -139,6 +139,7 @@ export async function runImageStudy({
   });
   const d = train.d;
   await mkdir(outDirectory, { recursive: true });
+  await claimStudyDirectory(outDirectory, { budget: budget.name, seed });
   log(`Fashion-MNIST: ${train.n} training and ${test.n} test images from ${dataDirectory}`);
 
   const { classifier, facts, loaded } = await loadOrTrainClassifier({
@@ -296,6 +297,29 @@ export async function runImageStudy({
   } finally {
     classifier.dispose();
   }
+}
+
+/**
+ * Records the budget and seed of the study that `outDirectory` holds (`study.json`), and refuses
+ * another: every saved part (classifier, couplings, the semidiscrete fit, models and their
+ * evaluations) would otherwise be taken for the other study's. A folder from before `study.json`
+ * is claimed as it is.
+ */
+async function claimStudyDirectory(
+  outDirectory: string,
+  study: { readonly budget: string; readonly seed: number },
+): Promise<void> {
+  const path = join(outDirectory, 'study.json');
+  const saved = await readJson<{ budget?: unknown; seed?: unknown }>(path);
+  if (saved !== null && (saved.budget !== study.budget || saved.seed !== study.seed)) {
+    throw new InvalidArgumentError({
+      functionName: 'runImageStudy',
+      argumentName: '--out',
+      message: `${outDirectory} holds the study of budget ${String(saved.budget)} and seed ${String(saved.seed)}, not budget ${study.budget} and seed ${study.seed}: give another --out`,
+      value: outDirectory,
+    });
+  }
+  if (saved === null) await writeFile(path, `${JSON.stringify(study, null, 2)}\n`);
 }
 
 /** The place of a plan in the budget's full list (its seed offset), whatever `only` keeps. */

@@ -61,7 +61,10 @@ export interface SemidiscretePairSourceOptions {
   readonly dataSize?: number;
   /** The cost of the semidiscrete problem. @default 'dot' */
   readonly cost?: SemidiscreteCost;
-  /** 0 for the hard problem (Laguerre cells), else the entropic one (absolute or relative). @default 0 */
+  /**
+   * 0 for the hard problem (Laguerre cells), else the entropic one (absolute or relative); not
+   * with `dual`, which carries its own. @default 0
+   */
   readonly epsilon?: Epsilon | 0;
   /**
    * Score on the k leading principal components of the data (centred at its mean): the cost is
@@ -120,7 +123,7 @@ export function createSemidiscretePairSource({
   target,
   dataSize,
   cost = 'dot',
-  epsilon = 0,
+  epsilon: epsilonOption,
   pcaComponents,
   fit = {},
   dual: givenDual,
@@ -130,6 +133,8 @@ export function createSemidiscretePairSource({
 }: SemidiscretePairSourceOptions): PairSource {
   const functionName = 'createSemidiscretePairSource';
   const { d } = requireSampler(source, { functionName, argumentName: 'source' });
+  const epsilonGiven = epsilonOption !== undefined;
+  const epsilon = epsilonOption ?? 0;
   if ((givenData === undefined) === (target === undefined)) {
     throw new InvalidArgumentError({
       functionName,
@@ -164,7 +169,27 @@ export function createSemidiscretePairSource({
   }
   const root = createRandomGenerator({ seed });
   const n = givenData?.n ?? (dataSize as number);
-  if (givenDual !== undefined) requireDual(givenDual, n, functionName, 'dual');
+  if (givenDual !== undefined) {
+    requireDual(givenDual, n, functionName, 'dual');
+    const fitted = givenDual.fit?.pcaComponents;
+    if (fitted !== undefined && fitted !== null && fitted !== (pcaComponents ?? null)) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: 'dual.fit.pcaComponents',
+        message: `the dual was fitted on ${fitted} principal components, the source scores on ${pcaComponents ?? 'the full dimension'}`,
+        value: fitted,
+      });
+    }
+    // The dual carries its epsilon; an explicit one could only disagree (0 with a hard dual is fine).
+    if (epsilonGiven && !(epsilon === 0 && givenDual.epsilon === 0)) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: 'epsilon',
+        message: `does not apply with dual (fitted at epsilon ${givenDual.epsilon}): leave it out`,
+        value: epsilon,
+      });
+    }
+  }
   let data: PointCloud | undefined = givenData;
   // The cloud the cost sees: the data, or its principal components (computed once).
   let scored: { readonly cloud: PointCloud; readonly projection: Projection | null } | null = null;
@@ -207,7 +232,10 @@ export function createSemidiscretePairSource({
         data = { data: points, n, d };
       }
       scored ??= scoredCloud(data, pcaComponents);
-      const saved = state === undefined ? null : savedDual(state, n, functionName);
+      const saved =
+        state === undefined
+          ? null
+          : savedDual(state, { n, cost, pcaComponents: pcaComponents ?? 0 }, functionName);
       if (saved !== null) {
         await sampler?.dispose();
         sampler = null;
@@ -233,7 +261,12 @@ export function createSemidiscretePairSource({
           marginalError: facts.marginalError ?? null,
           marginalErrorStandardError: facts.marginalErrorStandardError ?? null,
           threshold: facts.threshold ?? null,
-          converged: facts.converged ?? true,
+          // Unknown unless said, or unless the error is known to be below the threshold.
+          converged:
+            facts.converged ??
+            (facts.marginalError != null &&
+              facts.threshold != null &&
+              facts.marginalError <= facts.threshold),
           seconds: facts.seconds ?? 0,
           epsilon: givenDual.epsilon,
           ...components,
@@ -315,6 +348,8 @@ export function createSemidiscretePairSource({
           fitSeconds: report.seconds,
           fitConverged: report.converged,
           fit: JSON.stringify(report),
+          cost,
+          pcaComponents: pcaComponents ?? 0,
         },
         arrays: { g: kept.g },
       };
@@ -390,15 +425,33 @@ function requireDual(
 /** The dual kept in a checkpoint: `arrays.g` (length N), `extra.epsilon` and the fit's report. */
 function savedDual(
   state: PairSourceState,
-  n: number,
+  expected: {
+    readonly n: number;
+    readonly cost: SemidiscreteCost;
+    /** 0: the full dimension. */
+    readonly pcaComponents: number;
+  },
   functionName: string,
 ): {
   readonly dual: { readonly g: Float64Array; readonly epsilon: number };
   readonly fit: SemidiscreteFitReport;
 } {
+  const { n } = expected;
   const { g } = state.arrays;
   const { epsilon, fitSeconds, fitConverged, fit } = state.extra;
   requireDual({ g, epsilon }, n, `${functionName}.start`, 'state.arrays');
+  // A dual is only valid for the cost and components it was fitted with.
+  for (const key of ['cost', 'pcaComponents'] as const) {
+    const saved = state.extra[key];
+    if (saved !== undefined && saved !== expected[key]) {
+      throw new InvalidArgumentError({
+        functionName: `${functionName}.start`,
+        argumentName: `state.extra.${key}`,
+        message: `the checkpoint's dual was fitted with ${key} ${JSON.stringify(saved)}, the source has ${JSON.stringify(expected[key])}`,
+        value: saved,
+      });
+    }
+  }
   if (typeof fitSeconds !== 'number' || !(fitSeconds >= 0)) {
     throw new InvalidArgumentError({
       functionName: `${functionName}.start`,

@@ -56,6 +56,13 @@ export function principalComponents(
     }
     count += n;
   }
+  if (count === 0) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'clouds',
+      message: 'must hold at least one point (the covariance of nothing is undefined)',
+    });
+  }
   const rows = Array.from({ length: d }, (_, r) =>
     Array.from(
       { length: d },
@@ -82,10 +89,10 @@ export function principalComponents(
 /**
  * `W (p - shift)` for each of the `n` rows `p` of `data` (`n x d`, row-major), with `W` the `k x d`
  * basis of `pca`: the points in the coordinates of the principal components, rounded to float32
- * (accumulated in float64). With the rows of `W` orthonormal, a standard normal `p` with
- * `shift = 0` maps to a standard normal in k dimensions, and `-<W p, W q>` differs from the dot
- * cost on the components by terms of `p` alone and `q` alone (which OT couplings ignore).
- * O(n d k).
+ * (accumulated in float64; a NaN in a point gives NaN coordinates). With the rows of `W`
+ * orthonormal, a standard normal `p` with `shift = 0` maps to a standard normal in k dimensions,
+ * and `-<W p, W q>` differs from the dot cost on the components by terms of `p` alone and `q`
+ * alone (which OT couplings ignore) [klein2025, Sec. 4]. O(n d k).
  *
  * @example
  * ```ts
@@ -101,11 +108,13 @@ export function projectOnComponents(
 ): Float32Array {
   const d = shift.length;
   const k = pca.components;
-  if (pca.basis.length !== k * d || !(data.length >= n * d)) {
+  if (!Number.isSafeInteger(n) || n < 0 || pca.basis.length !== k * d || !(data.length >= n * d)) {
     throw new InvalidArgumentError({
       functionName: 'projectOnComponents',
-      argumentName: pca.basis.length !== k * d ? 'pca' : 'data',
-      message: `needs a ${k} x ${d} basis and ${n} rows of ${d} values (d = shift.length)`,
+      argumentName:
+        !Number.isSafeInteger(n) || n < 0 ? 'n' : pca.basis.length !== k * d ? 'pca' : 'data',
+      message: `needs an integer n >= 0, a ${k} x ${d} basis and n rows of ${d} values (d = shift.length)`,
+      value: n,
     });
   }
   const out = new Float32Array(n * k);

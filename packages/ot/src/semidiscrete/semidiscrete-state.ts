@@ -35,6 +35,11 @@ export interface SemidiscreteState {
   readonly costStd: number;
   /** The training stream's position (its key also keys the evaluation batches). */
   readonly random: RandomGeneratorState;
+  /**
+   * Seconds spent by the fit so far, over every resumed call (absent in states saved before it
+   * was kept: counted as 0).
+   */
+  readonly seconds?: number;
 }
 
 /** Checks a saved state against a problem with `count` points (internal). */
@@ -79,6 +84,12 @@ export function validateSemidiscreteState(
     !(typeof state.costStd === 'number' && Number.isFinite(state.costStd) && state.costStd >= 0)
   ) {
     fail('costStd', 'must be a finite number >= 0', state.costStd);
+  }
+  if (
+    state.seconds !== undefined &&
+    !(typeof state.seconds === 'number' && Number.isFinite(state.seconds) && state.seconds >= 0)
+  ) {
+    fail('seconds', 'must be a finite number >= 0 when present', state.seconds);
   }
   const random = state.random as { version?: unknown } | null;
   if (

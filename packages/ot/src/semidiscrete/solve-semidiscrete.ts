@@ -57,6 +57,7 @@ export interface SemidiscreteProgress {
   readonly marginalErrorStandardError: number;
   /** `E_x[f(x)] + <g, b>` of the averaged `g`, on the evaluation batch. */
   readonly dualObjective: number;
+  /** Seconds of the fit so far, those of the calls it resumed from included. */
   readonly seconds: number;
   /** The state at this step, to save and resume from (`initialState`). */
   checkpoint(): SemidiscreteState;
@@ -153,6 +154,7 @@ export interface SemidiscreteSolution {
   /** N and d. */
   readonly n: number;
   readonly d: number;
+  /** Seconds of the fit, those of the calls it resumed from (`initialState.seconds`) included. */
   readonly seconds: number;
   /** The final state, to resume from. */
   readonly state: SemidiscreteState;
@@ -327,6 +329,9 @@ export async function solveSemidiscreteWith(
     const firstMoment = Float64Array.from(state.firstMoment);
     const secondMoment = Float64Array.from(state.secondMoment);
     let step = state.step;
+    // Seconds over every call of a resumed fit: those saved in the state, then this call's.
+    const earlierSeconds = state.seconds ?? 0;
+    const elapsed = () => earlierSeconds + (performance.now() - start) / 1000;
     const snapshot = (): SemidiscreteState => ({
       version: 1,
       step,
@@ -337,6 +342,7 @@ export async function solveSemidiscreteWith(
       epsilon,
       costStd: state.costStd,
       random: random.getState(),
+      seconds: elapsed(),
     });
     const evaluate = (): Evaluation =>
       evaluateMarginals(target, kernel, {
@@ -365,7 +371,7 @@ export async function solveSemidiscreteWith(
         marginalErrorNoise: evaluation.noise,
         marginalErrorStandardError: evaluation.standardError,
         dualObjective: evaluation.dualObjective,
-        seconds: (performance.now() - start) / 1000,
+        seconds: elapsed(),
         checkpoint: snapshot,
       });
     };
@@ -418,6 +424,7 @@ export async function solveSemidiscreteWith(
       converged = isConverged(last as Evaluation, threshold);
     }
     const final = last as Evaluation;
+    const seconds = elapsed();
     return Object.freeze({
       g: Float64Array.from(gAverage),
       converged,
@@ -433,8 +440,8 @@ export async function solveSemidiscreteWith(
       cost,
       n,
       d: target.d,
-      seconds: (performance.now() - start) / 1000,
-      state: snapshot(),
+      seconds,
+      state: { ...snapshot(), seconds },
     });
   }
 }
