@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
@@ -266,7 +266,16 @@ describe('data-parallel training (worker replicas, all-reduce over shared memory
       batchSize: 4096,
       functionName,
     });
-    expect(cores).toBeGreaterThanOrEqual(1);
+    // One replica per core the process may use, at most one per example of the batch.
+    expect(cores).toBe(Math.max(1, Math.min(availableParallelism(), 4096)));
+    expect(
+      await resolveTrainingWorkers({
+        workers: 'auto',
+        backend: 'wasm',
+        batchSize: 1,
+        functionName,
+      }),
+    ).toBe(1);
     expect(
       await resolveTrainingWorkers({ workers: 4, backend: 'cpu', batchSize: 2, functionName }),
     ).toBe(2);

@@ -286,6 +286,7 @@ async function trainAndReport({
     onStep: (report) => progress.update(report.step, { loss: report.loss.toPrecision(4) }),
   });
   progress.stop();
+  if (outcome.workersNote !== null) log(`note: ${outcome.workersNote}`);
   outcome.model.dispose();
   const summary = {
     benchmark,

@@ -234,7 +234,10 @@ export async function runImageStudy({
       });
       let evaluation: ImageModelEvaluation;
       try {
-        log(`${plan.name}: trained (${trained.trainSeconds.toFixed(1)} s); sampling and scoring`);
+        if (trained.workersNote !== null) log(`${plan.name}: note: ${trained.workersNote}`);
+        log(
+          `${plan.name}: trained (${trained.trainSeconds.toFixed(1)} s, ${trained.workers} worker${trained.workers === 1 ? '' : 's'}); sampling and scoring`,
+        );
         evaluation = await evaluateImageModel({
           model: trained.model,
           noise,

@@ -50,6 +50,10 @@ export async function trainImageFlow({
   readonly finalLoss: number | null;
   /** Seconds of training (waiting for pairs and computing), over every session of a resumed run. */
   readonly trainSeconds: number;
+  /** Data-parallel replicas that trained in this process. */
+  readonly workers: number;
+  /** Why `'auto'` fell back to the calling thread alone, else null. */
+  readonly workersNote: string | null;
 }> {
   const { steps, batchSize } = budget.training;
   let trainer: FlowMatchingTrainer | undefined;
@@ -96,6 +100,8 @@ export async function trainImageFlow({
       resumedFrom,
       finalLoss: report?.losses.at(-1) ?? trainer.report().losses.at(-1) ?? null,
       trainSeconds: trainer.report().waitSeconds + trainer.report().computeSeconds,
+      workers: trainer.workers,
+      workersNote: trainer.workersNote,
     };
   } catch (error) {
     trainer?.model.dispose();

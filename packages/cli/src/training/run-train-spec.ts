@@ -51,6 +51,11 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
     hiddenLayers: integer('hiddenLayers', 3),
     width: integer('width', 256),
     seed,
+    // Seeded results depend on the replica count: `options.workers` (default 'auto'), recorded.
+    workers:
+      options.workers === undefined || options.workers === 'auto'
+        ? ('auto' as const)
+        : integer('workers', 1),
   };
   const outcome = await trainFlowModel({
     task,
@@ -96,6 +101,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       renormalizedEntropy: outcome.renormalizedEntropy,
       sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
       // What a semidiscrete run's dual reached (null for the other couplings).
+      workers: outcome.workers,
       semidiscreteFitSteps: outcome.semidiscreteFit?.steps ?? null,
       semidiscreteMarginalError: outcome.semidiscreteFit?.marginalError ?? null,
       curvature: evaluation.curvature,

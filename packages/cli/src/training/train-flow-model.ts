@@ -52,6 +52,8 @@ export interface TrainingOutcome {
   readonly semidiscreteFit: SemidiscreteFitReport | null;
   /** Data-parallel replicas that trained (1: the calling thread alone). */
   readonly workers: number;
+  /** Why `'auto'` trained on the calling thread alone (the replicas could not start), else null. */
+  readonly workersNote: string | null;
 }
 
 /** The checkpoint directory of a run directory: `DIR/checkpoint`. */
@@ -153,6 +155,7 @@ export async function trainFlowModel({
       executionNote: statistics.executionNote,
       semidiscreteFit: statistics.semidiscreteFit ?? null,
       workers: trainer.workers,
+      workersNote: trainer.workersNote,
     };
   } catch (error) {
     trainer?.model.dispose();

@@ -112,6 +112,8 @@ export async function createReplicaPool({
   });
   failure.catch(() => undefined);
   let terminated = false;
+  // The error that stopped the pool during a step, thrown again by any later step.
+  let stoppedBy: unknown = null;
   const fail = (index: number, reason: string, cause?: unknown) => {
     if (failed !== null || terminated) return;
     failed = new TrainingWorkerError({ worker: index, reason, cause });
@@ -195,7 +197,13 @@ export async function createReplicaPool({
   return {
     replicas,
     async step({ xt, t, velocity, count, microBatchSize }) {
-      if (terminated) throw failed ?? new TrainingWorkerError({ worker: 1, reason: 'terminated' });
+      if (terminated) {
+        throw (
+          failed ??
+          stoppedBy ??
+          new TrainingWorkerError({ worker: 1, reason: 'the replicas were terminated' })
+        );
+      }
       generation += 1;
       const { d } = model;
       try {
@@ -235,6 +243,8 @@ export async function createReplicaPool({
         return loss;
       } catch (error) {
         const cause = await explain(error, failure);
+        // A later step says why the pool stopped (the calling thread's error, or a worker's).
+        stoppedBy ??= cause;
         await terminate();
         throw cause;
       }

@@ -194,9 +194,17 @@ export async function createFlowMatchingTrainer({
   const adam = createAdamOptimizer({ ...optimizer, parameters: model.parameters });
   let started: { readonly pool: ReplicaPool | null; readonly note: string | null };
   try {
-    await pairs.start();
+    // The replicas first: a count that cannot start fails before a long pair-source start (a
+    // large Sinkhorn solve, a semidiscrete fit), which changes neither the weights nor Adam.
     started = await startReplicas({ model, optimizer: adam, replicas, requested: workers });
   } catch (error) {
+    adam.dispose();
+    throw error;
+  }
+  try {
+    await pairs.start();
+  } catch (error) {
+    await started.pool?.terminate();
     adam.dispose();
     throw error;
   }

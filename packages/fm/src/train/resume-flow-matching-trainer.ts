@@ -65,7 +65,6 @@ export async function resumeFlowMatchingTrainer({
     } = checkpoint.optimizer;
     const adam = createAdamOptimizer({ ...hyper, parameters: model.parameters });
     adam.setState(checkpoint.optimizer);
-    await pairs.start({ state: checkpoint.pairs });
     const started = await startReplicas({
       model,
       optimizer: adam,
@@ -75,6 +74,14 @@ export async function resumeFlowMatchingTrainer({
       adam.dispose();
       throw error;
     });
+    // After the replicas (see createFlowMatchingTrainer): a long start must not come first.
+    try {
+      await pairs.start({ state: checkpoint.pairs });
+    } catch (error) {
+      await started.pool?.terminate();
+      adam.dispose();
+      throw error;
+    }
     const { trainer, totals } = checkpoint;
     return createTrainerLoop({
       model,
