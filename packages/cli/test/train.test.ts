@@ -186,7 +186,13 @@ describe('sinkflow run (a sweep train run)', () => {
     expect(first.code).toBe(0);
     const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
     expect(result.status, result.error).toBe('done');
-    expect(result.metrics).toMatchObject({ coupling: 'ot', step: 4, resumedFrom: 0 });
+    // On TensorFlow.js's wasm kernels, as `sinkflow train` (not its pure-JS cpu backend).
+    expect(result.metrics).toMatchObject({
+      coupling: 'ot',
+      step: 4,
+      resumedFrom: 0,
+      backend: 'wasm',
+    });
     for (const key of ['curvature', 'reconstruction', 'bpd', 'renormalizedEntropy'])
       expect(Number.isFinite(result.metrics[key]), key).toBe(true);
     expect(existsSync(join(run, 'checkpoint', 'checkpoint.json'))).toBe(true);
