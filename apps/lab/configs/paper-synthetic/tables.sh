@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The tables and figures of docs/benchmarks.md from a study's OUT folder (run-study.sh), safe while
+# the study runs: it works on a copy of the database (a running sweep holds the file's lock).
+#
+#   bash apps/lab/configs/paper-synthetic/tables.sh OUT GEN        # from the repository root
+#
+# GEN gets study.duckdb (the copy), report.html + study.md (the grid, pa-*), investigation.html +
+# investigation.md (E = 0.2 and the references with inv-*), paired.md (paired-differences.mjs),
+# reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
+set -eu
+OUT=${1:?usage: tables.sh OUT GEN}
+GEN=${2:?usage: tables.sh OUT GEN}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../../.." && pwd)
+CLI="node $ROOT/packages/cli/dist/cli.js"
+mkdir -p "$GEN"
+cp "$OUT/study.duckdb" "$GEN/study.duckdb"
+rm -f "$GEN/study.duckdb.wal"
+[ -f "$OUT/study.duckdb.wal" ] && cp "$OUT/study.duckdb.wal" "$GEN/study.duckdb.wal"
+# Runs restarted after their final checkpoint by a build before the fix of e3c8855 recorded 0 s of
+# Sinkhorn (nothing was solved in that process): their timing and E become null in the copy.
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+const require = createRequire('$ROOT/packages/cli/package.json');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const instance = await DuckDBInstance.create('$GEN/study.duckdb');
+const connection = await instance.connect();
+const reader = await connection.runAndReadAll(\`UPDATE runs SET metrics = json_merge_patch(metrics,
+  '{\"sinkhornSecondsPerExample\": null, \"trainSeconds\": null, \"renormalizedEntropy\": null}')
+  WHERE status = 'done' AND kind = 'train'
+  AND CAST(json_extract(metrics, '\$.resumedFrom') AS INTEGER) = CAST(json_extract(metrics, '\$.step') AS INTEGER)
+  RETURNING id\`);
+console.log('runs resumed at their last step (timing set to null):', reader.getRows().map((row) => row[0]).join(', ') || 'none');
+connection.closeSync();
+instance.closeSync();
+"
+METRICS=renormalizedEntropy,curvature,reconstruction,l2Uvp,bpd,sinkhornSecondsPerExample
+$CLI report --db "$GEN/study.duckdb" --sweep 'pa-*' --out "$GEN/report.html" --markdown "$GEN/study.md" --metrics $METRICS
+$CLI report --db "$GEN/study.duckdb" --sweep 'pa-d16-e02,pa-d16-independent,pa-d16-supervised,inv-*' \
+  --out "$GEN/investigation.html" --markdown "$GEN/investigation.md" --metrics $METRICS
+node "$HERE/paired-differences.mjs" "$OUT/runs" > "$GEN/paired.md"
+if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
+# Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
+FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/report.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)')
+node "$HERE/figures-png.mjs" "$GEN/report.html" "$GEN" $FIGURES
