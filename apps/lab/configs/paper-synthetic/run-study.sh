@@ -40,6 +40,7 @@ longer inv-steps-1200.yaml
 longer inv-steps-1200-independent.yaml
 longer inv-steps-1200-supervised.yaml
 sweep inv-pairs.yaml
+sweep inv-pairs-control.yaml
 sweep pa-d16-e02-more.yaml
 reevaluate
 longer inv-steps-2400.yaml
