@@ -121,7 +121,7 @@ describe('sinkflow images', () => {
       expect(otherSeed.code).toBe(2);
       expect(otherSeed.stderr).toMatch(/--out.*seed 0, not budget tiny and seed 1/);
     },
-    300_000,
+    600_000,
   );
 
   it('names both ways to get the data when it is missing', async () => {

@@ -96,6 +96,34 @@ describe('the report over seeds', () => {
     expect(againstN?.points.some((entry) => String(entry.series).includes('I-FM'))).toBe(false);
   });
 
+  it('draws semidiscrete runs as reference lines with their epsilon, and an OT run without E as no line', () => {
+    const semidiscrete = (relativeEpsilon: number, seed: number): RunRecord => {
+      const base = run({ coupling: 'semidiscrete' }, seed, {
+        reconstruction: 3 + seed,
+        curvature: 1,
+        bpd: 2.8,
+      });
+      return {
+        ...base,
+        id: `${base.id}-${relativeEpsilon}`,
+        config: { ...base.config, relativeEpsilon },
+      };
+    };
+    // An OT-FM run resumed at its last step records no E: still OT-FM, never a reference.
+    const resumed = run({ n: 256, entropy: 0.2 }, 7, { reconstruction: 5, curvature: 1, bpd: 2.8 });
+    const withoutE: RunRecord = {
+      ...resumed,
+      metrics: { ...resumed.metrics, renormalizedEntropy: null },
+    };
+    const more = reportFigures([...runs, semidiscrete(0.05, 0), semidiscrete(0.05, 1), withoutE]);
+    const againstN = more.find((figure) => figure.id === 'reconstruction-n-piecewise-affine-d16');
+    expect(againstN?.references.map((reference) => reference.label)).toEqual(
+      expect.arrayContaining(['I-FM', 'semidiscrete, relative epsilon 0.05']),
+    );
+    expect(againstN?.references.find((r) => r.label.startsWith('semidiscrete'))?.value).toBe(3.5);
+    expect(againstN?.references.some((reference) => /OT|ot/.test(reference.label))).toBe(false);
+  });
+
   it('draws against E one line per n, at the mean E reached, on log axes where the paper has them', () => {
     const againstE = byId('reconstruction-entropy-piecewise-affine-d16');
     expect(new Set(againstE?.points.map((point) => point.series))).toEqual(

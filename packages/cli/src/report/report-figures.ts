@@ -13,7 +13,16 @@ const COUPLING_LABELS: Readonly<Record<string, string>> = {
   independent: 'I-FM',
   supervised: 'supervised',
   exact: 'exact assignment',
+  semidiscrete: 'semidiscrete',
 };
+
+/** The couplings of a train sweep with no entropy to vary: reference lines in the figures. */
+const REFERENCE_COUPLINGS: readonly string[] = [
+  'independent',
+  'supervised',
+  'exact',
+  'semidiscrete',
+];
 
 /** A figure of the report: a title, a caption, and the series it draws. */
 export interface FigureSpec {
@@ -114,7 +123,11 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
       high: summary.mean + summary.standardError,
     };
   };
-  // Training groups without a coupling entropy (I-FM, supervised) are the figures' reference lines.
+  // Training groups of couplings with no E to vary (I-FM, supervised, exact, semidiscrete) are the
+  // figures' reference lines; an OT group is never one, even when its E is missing (a run
+  // resumed at its last step records none).
+  const isBaseline = (group: SeedAggregate) =>
+    group.kind === 'train' && REFERENCE_COUPLINGS.includes(group.coupling);
   const baselines = (
     y: string,
     members: readonly SeedAggregate[],
@@ -122,10 +135,13 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
     logY: boolean,
   ) =>
     members.flatMap((group) => {
-      if (group.kind !== 'train' || group.metrics.renormalizedEntropy !== undefined) return [];
+      if (!isBaseline(group)) return [];
       const summary = group.metrics[y];
       if (summary === undefined) return [];
-      const label = `${group.name ?? COUPLING_LABELS[group.coupling] ?? group.coupling}${suffix(group, keys)}`;
+      // An entropic semidiscrete dual says its epsilon (it is in the run's config, not its options).
+      const epsilon =
+        group.relativeEpsilon === null ? '' : `, relative epsilon ${group.relativeEpsilon}`;
+      const label = `${group.name ?? COUPLING_LABELS[group.coupling] ?? group.coupling}${epsilon}${suffix(group, keys)}`;
       return [{ label, value: summary.mean, ...ends(summary, logY) }];
     });
   const figure = (
@@ -158,8 +174,7 @@ export function reportFigures(runs: readonly RunRecord[]): FigureSpec[] {
         const yValue = value(group, y);
         if (xValue === undefined || yValue === undefined) return [];
         // A baseline has no E: it is a reference line, not a point.
-        if (x === 'n' && group.kind === 'train' && group.metrics.renormalizedEntropy === undefined)
-          return [];
+        if (x === 'n' && isBaseline(group)) return [];
         const bar = ends(yValue, logY);
         return [
           {
