@@ -22,7 +22,10 @@ function phi(x: number): number {
   const erf = 1 - poly * Math.exp(-z * z);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
-const fitArgs = ['--y', path('y.npy'), '--threshold', '2e-2', '--batch-size', '256'];
+// The chi-square error t bounds how far the cells' cumulative mass can drift from the quantiles:
+// by Cauchy-Schwarz at most sqrt(t) of the mass, sqrt(t) N indices. 1e-3 keeps that near one index
+// (2e-2 allowed about 6 of the 40, which a fit may use).
+const fitArgs = ['--y', path('y.npy'), '--threshold', '1e-3', '--batch-size', '256'];
 
 beforeAll(async () => {
   // Sorted points: y_j = 3 j / N (any increasing set has the quantile map as its hard coupling).
@@ -41,7 +44,7 @@ describe('sinkflow semidiscrete and sample --semidiscrete', () => {
     expect(fit.code, fit.stderr).toBe(0);
     const summary = JSON.parse(fit.stdout.slice(0, fit.stdout.lastIndexOf('}') + 1));
     expect(summary).toMatchObject({ m: N, d: 1, epsilon: 0, cost: 'dot', converged: true });
-    expect(summary.chiSquareError).toBeLessThan(2e-2);
+    expect(summary.chiSquareError).toBeLessThan(1e-3);
     expect(existsSync(path('fit/g.npy'))).toBe(true);
     const sampled = await sinkflow(
       'sample',
