@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RandomGenerator } from '@sinkflow/core';
 import {
@@ -12,6 +12,7 @@ import {
   standardNormalSampler,
 } from '@sinkflow/fm';
 import type { SemidiscreteState } from '@sinkflow/ot';
+import { writeJsonAtomically } from '../sweep/run-files.js';
 import { loadOrSolveImageCoupling } from './image-coupling.js';
 import type { ImageStudyBudget } from './image-study-budgets.js';
 import { createSampledPairSource } from './sampled-pair-source.js';
@@ -299,13 +300,6 @@ function keepingStatistics(pairs: PairSource): {
     },
     statistics: () => last ?? pairs.statistics(),
   };
-}
-
-/** Writes JSON through a temporary file and a rename, so a kill never leaves half a file. */
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, JSON.stringify(value));
-  await rename(temporary, path);
 }
 
 async function readJsonFile<T>(path: string): Promise<T | null> {
