@@ -125,6 +125,48 @@ describe.skipIf(binary === undefined)('fault handling on NATS', () => {
     }
   }, 90_000);
 
+  it('a worker killed while a liveness ping is out is found by "no responders", not after workerTimeoutMs', async () => {
+    await spawn();
+    const collective = await connectNatsCollective({
+      servers: server.url,
+      workers: 1,
+      ...liveness,
+    });
+    const worker = workers.find((candidate) => candidate.id === collective.members[0]!.id)!;
+    const backend = createShardedBackend({ collective, shardBackend: 'js' });
+    const kernel = await backend.prepare({
+      x: x.data as Float32Array,
+      y: y.data as Float32Array,
+      n: 200,
+      m: 180,
+      d: 4,
+      mode: 'online',
+    });
+    // Stopped first, so the heartbeat's ping (timeout workerTimeoutMs) is out and unanswered when
+    // the process dies: that ping alone would report the loss only 5 s later.
+    worker.child.kill('SIGSTOP');
+    const pending = kernel
+      .logSumExp({
+        side: 'rows',
+        offsets: new Float64Array(180),
+        epsilon: 1,
+        out: new Float64Array(200),
+      })
+      .catch((caught: unknown) => caught);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    worker.child.kill('SIGKILL');
+    const killedAt = performance.now();
+    try {
+      const error = await pending;
+      const detectedAfter = performance.now() - killedAt;
+      expect(WorkerLostError.isInstance(error)).toBe(true);
+      expect((error as WorkerLostError).reason).toContain('no longer listens');
+      expect(detectedAfter).toBeLessThan(liveness.workerTimeoutMs - 1000);
+    } finally {
+      await collective.close();
+    }
+  }, 30_000);
+
   it('a worker that stops answering (SIGSTOP) fails the run within workerTimeoutMs', async () => {
     await spawn();
     const collective = await connectNatsCollective({

@@ -37,6 +37,7 @@ export class NatsTransport implements CollectiveTransport {
   private readonly lastSeen: number[];
   private readonly noResponders: number[];
   private readonly pinging: boolean[];
+  private readonly probing: boolean[];
   private readonly timer: ReturnType<typeof setInterval>;
   private sequence = 1;
   private failure: Error | undefined;
@@ -54,6 +55,7 @@ export class NatsTransport implements CollectiveTransport {
     this.lastSeen = members.map(() => Date.now());
     this.noResponders = members.map(() => 0);
     this.pinging = members.map(() => false);
+    this.probing = members.map(() => false);
     connection.subscribe(subjects.driver, {
       callback: (error, message) => {
         if (error !== null) this.fail(error);
@@ -207,29 +209,18 @@ export class NatsTransport implements CollectiveTransport {
       if (this.pinging[rank]) {
         if (Date.now() - this.lastSeen[rank]! > this.workerTimeoutMs)
           this.fail(this.lost(rank, `it answered no liveness ping for ${this.workerTimeoutMs} ms`));
+        // A worker killed while a ping was out never answers it: its ping would only fail after
+        // workerTimeoutMs. A short probe beside it finds the worker gone ("no responders") at once.
+        else this.probe(rank);
         return;
       }
       this.pinging[rank] = true;
       this.control(rank, 'ping', Math.max(this.heartbeatIntervalMs, this.workerTimeoutMs))
         .then(
-          () => {
-            this.lastSeen[rank] = Date.now();
-            this.noResponders[rank] = 0;
-          },
+          () => this.answered(rank),
           (error: NatsError) => {
-            if (error.code === ErrorCode.NoResponders) {
-              this.noResponders[rank] = this.noResponders[rank]! + 1;
-              // Twice in a row: not a reconnect in progress, the worker is gone.
-              if (this.noResponders[rank]! >= 2) {
-                this.fail(
-                  this.lost(
-                    rank,
-                    'it no longer listens on its run (the process exited or lost its NATS connection)',
-                    error,
-                  ),
-                );
-              }
-            } else if (Date.now() - this.lastSeen[rank]! > this.workerTimeoutMs) {
+            if (error.code === ErrorCode.NoResponders) this.noResponder(rank, error);
+            else if (Date.now() - this.lastSeen[rank]! > this.workerTimeoutMs) {
               this.fail(
                 this.lost(
                   rank,
@@ -244,6 +235,40 @@ export class NatsTransport implements CollectiveTransport {
           this.pinging[rank] = false;
         });
     });
+  }
+
+  /** A ping with the heartbeat's timeout, sent while a longer one is out; only "no responders" counts. */
+  private probe(rank: number): void {
+    if (this.probing[rank]) return;
+    this.probing[rank] = true;
+    this.control(rank, 'ping', this.heartbeatIntervalMs)
+      .then(
+        () => this.answered(rank),
+        (error: NatsError) => {
+          if (error.code === ErrorCode.NoResponders) this.noResponder(rank, error);
+        },
+      )
+      .finally(() => {
+        this.probing[rank] = false;
+      });
+  }
+
+  private answered(rank: number): void {
+    this.lastSeen[rank] = Date.now();
+    this.noResponders[rank] = 0;
+  }
+
+  private noResponder(rank: number, error: NatsError): void {
+    this.noResponders[rank] = this.noResponders[rank]! + 1;
+    // Twice in a row: not a reconnect in progress, the worker is gone.
+    if (this.noResponders[rank]! >= 2)
+      this.fail(
+        this.lost(
+          rank,
+          'it no longer listens on its run (the process exited or lost its NATS connection)',
+          error,
+        ),
+      );
   }
 
   private lost(rank: number, reason: string, cause?: unknown): WorkerLostError {
