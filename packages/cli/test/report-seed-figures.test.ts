@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { reportFigures } from '../src/report/report-figures.js';
-import { formatMeanWithError, seedTableMarkdown } from '../src/report/seed-table.js';
+import {
+  formatMeanWithError,
+  seedTableMarkdown,
+  tabulatedMetricNames,
+} from '../src/report/seed-table.js';
 import { sweepFilter } from '../src/report/sweep-filter.js';
 import type { RunRecord } from '../src/sweep/results-store.js';
 import { aggregateSeeds } from '../src/sweep/seed-aggregates.js';
@@ -189,6 +193,11 @@ describe('the report over seeds', () => {
     expect(chosen.split('\n')[2]).toBe(
       '| coupling | n | E | seeds | bits/dim | curvature | sweeps |',
     );
+    // What `report --metrics` checks its list against: the training runs' metrics only.
+    const names = tabulatedMetricNames(aggregateSeeds(runs));
+    expect(names).toContain('curvature');
+    expect(names).not.toContain('finalLoss');
+    expect(names).toEqual([...names].sort());
   });
 });
 

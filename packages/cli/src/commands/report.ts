@@ -8,7 +8,7 @@ import { writeJsonSummary } from '../io/json-summary.js';
 import { checkOutputPaths, makeDirectory, outputFlag } from '../io/output-paths.js';
 import { renderReport } from '../report/render-report.js';
 import { reportFigures } from '../report/report-figures.js';
-import { seedTableMarkdown } from '../report/seed-table.js';
+import { seedTableMarkdown, tabulatedMetricNames } from '../report/seed-table.js';
 import { sweepFilter } from '../report/sweep-filter.js';
 import { openResultsStore } from '../sweep/results-store.js';
 import { aggregateSeeds } from '../sweep/seed-aggregates.js';
@@ -44,6 +44,15 @@ Example:
       metrics: 'string',
       json: 'string',
     });
+    const markdown = options.optionalString('markdown');
+    const metricList = options.optionalString('metrics');
+    if (metricList !== undefined && markdown === undefined) {
+      throw new InvalidArgumentError({
+        functionName: 'sinkflow report',
+        argumentName: '--metrics',
+        message: 'chooses the columns of the --markdown table: give --markdown FILE too',
+      });
+    }
     const databasePath = options.string('db');
     if (!existsSync(databasePath)) {
       throw new InvalidArgumentError({
@@ -73,21 +82,27 @@ Example:
         message: 'has no runs',
       });
     }
+    // The markdown table's columns are checked before anything is written.
+    const groups = aggregateSeeds(runs);
+    const metrics = metricList?.split(',').map((metric) => metric.trim());
+    const known = tabulatedMetricNames(groups);
+    const unknown = metrics?.filter((metric) => !known.includes(metric)) ?? [];
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError({
+        functionName: 'sinkflow report',
+        argumentName: '--metrics',
+        message: `no training run has ${unknown.map((name) => `'${name}'`).join(', ')} (these runs have: ${known.join(', ')})`,
+      });
+    }
     const title = `sinkflow report: ${sweep ?? [...new Set(runs.map((run) => run.sweep))].join(', ')}`;
     await makeDirectory(dirname(out));
     await writeFile(out, await renderReport({ title, runs }));
     const figures = reportFigures(runs).map((figure) => figure.id);
-    const markdown = options.optionalString('markdown');
     if (markdown !== undefined) {
       await makeDirectory(dirname(markdown));
-      const metrics = options.optionalString('metrics');
       await writeFile(
         markdown,
-        seedTableMarkdown(aggregateSeeds(runs), {
-          ...(metrics === undefined
-            ? {}
-            : { metrics: metrics.split(',').map((metric) => metric.trim()) }),
-        }),
+        seedTableMarkdown(groups, metrics === undefined ? {} : { metrics }),
       );
     }
     const json = options.optionalString('json');

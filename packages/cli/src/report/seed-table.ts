@@ -145,3 +145,14 @@ export function seedTableMarkdown(
     ? ''
     : `${sections.join('\n\n')}\n\nMean ± standard error over the seeds listed (one seed: the value alone).\n`;
 }
+
+/**
+ * The metrics {@link seedTableMarkdown} can tabulate for these groups: every metric some training
+ * group has a value of, sorted (to check a `--metrics` list before it silently drops a typo).
+ */
+export function tabulatedMetricNames(groups: readonly SeedAggregate[]): string[] {
+  const names = new Set<string>();
+  for (const group of groups)
+    if (group.kind === 'train') for (const name of Object.keys(group.metrics)) names.add(name);
+  return [...names].sort();
+}
