@@ -154,4 +154,76 @@ describe('seed aggregates', () => {
       store.close();
     }
   });
+
+  it('keeps runs recorded without options (images) apart by their coupling and budget', async () => {
+    const imageRun = (
+      coupling: string,
+      budget: string,
+      seed: number,
+      n: number | null,
+    ): RunRecord => ({
+      id: `images-${budget}-seed${seed}-${coupling}`,
+      sweep: 'images',
+      kind: 'images',
+      config: {
+        dataset: 'fashion-mnist',
+        budget,
+        seed,
+        coupling,
+        n,
+        targetEntropy: null,
+        steps: budget === 'paper' ? 4000 : 50,
+      },
+      status: 'done',
+      metrics: { curvature: seed + (coupling === 'independent' ? 10 : 1) },
+      seconds: 1,
+      error: null,
+      updatedAt: '2026-12-07 10:00:00',
+    });
+    const images = [
+      imageRun('independent', 'paper', 0, null),
+      imageRun('independent', 'paper', 1, null),
+      imageRun('semidiscrete', 'paper', 0, null),
+      imageRun('independent', 'tiny', 0, null),
+    ];
+    const groups = aggregateSeeds(images);
+    expect(
+      groups.map((group) => [group.benchmark, group.coupling, group.options.budget, group.seeds]),
+    ).toEqual([
+      ['fashion-mnist', 'independent', 'paper', [0, 1]],
+      ['fashion-mnist', 'independent', 'tiny', [0]],
+      ['fashion-mnist', 'semidiscrete', 'paper', [0]],
+    ]);
+    expect(groups[0]?.options).toEqual({ budget: 'paper', steps: 4000 });
+    expect(groups[0]?.metrics.curvature?.mean).toBe(10.5);
+    const directory = mkdtempSync(join(tmpdir(), 'sinkflow-aggregates-'));
+    const store = await openResultsStore(join(directory, 'results.duckdb'));
+    try {
+      await store.addRuns(images);
+      for (const run of images)
+        await store.setStatus(run.id, 'done', { metrics: run.metrics ?? {} });
+      const rows = await store.aggregates('images');
+      expect(
+        rows
+          .map((row) => [
+            row.benchmark,
+            row.coupling,
+            JSON.parse(row.options).budget,
+            row.count,
+            row.mean,
+          ])
+          .sort((a, b) => String(a).localeCompare(String(b))),
+      ).toEqual(
+        groups.map((group) => [
+          group.benchmark,
+          group.coupling,
+          group.options.budget,
+          group.metrics.curvature?.count,
+          group.metrics.curvature?.mean,
+        ]),
+      );
+    } finally {
+      store.close();
+    }
+  });
 });

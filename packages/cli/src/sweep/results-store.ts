@@ -1,5 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { InvalidArgumentError } from '@sinkflow/core';
+import type { MetricSummary, SeedAggregate } from './seed-aggregates.js';
 
 /** The life of a run in the results database. */
 export type RunStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -17,36 +18,28 @@ export interface RunRecord {
   readonly updatedAt: string;
 }
 
-/** One row of the `seed_aggregates` view: one metric of one group of runs over its seeds. */
-export interface SeedAggregateRow {
-  /** The sweeps of the group's runs, sorted and comma-separated. */
-  readonly sweeps: string;
-  readonly kind: string;
-  readonly benchmark: string;
-  readonly d: number;
-  readonly n: number;
-  /** `options.coupling` of a train run (default `ot`), `coupling` for a coupling run. */
-  readonly coupling: string;
-  readonly targetEntropy: number | null;
-  readonly relativeEpsilon: number | null;
-  /** The runs' options as JSON, without `checkpointEvery`. */
-  readonly options: string;
-  readonly metric: string;
-  /** Runs with a value of the metric (k). */
-  readonly count: number;
-  readonly mean: number;
-  /** Sample standard deviation (divisor k - 1); null when k = 1. */
-  readonly standardDeviation: number | null;
-  /** `standardDeviation / sqrt(k)`; null when k = 1. */
-  readonly standardError: number | null;
-  readonly minimum: number;
-  readonly maximum: number;
-}
+/**
+ * One row of the `seed_aggregates` view: one metric of one group of runs over its seeds. The
+ * group's keys are those of {@link SeedAggregate}, its numbers those of {@link MetricSummary}; the
+ * sweeps and options come as the database's text.
+ */
+export type SeedAggregateRow = Pick<
+  SeedAggregate,
+  'kind' | 'benchmark' | 'd' | 'n' | 'coupling' | 'targetEntropy' | 'relativeEpsilon'
+> &
+  MetricSummary & {
+    /** The sweeps of the group's runs, sorted and comma-separated. */
+    readonly sweeps: string;
+    /** The runs' options as JSON, without `checkpointEvery` (`resultOptions`). */
+    readonly options: string;
+    readonly metric: string;
+  };
 
 /**
  * The SQL of the `seed_aggregates` view, created with the `runs` table: the finished runs grouped
  * by everything but their seed (kind, benchmark, d, n, coupling, target entropy, relative epsilon,
- * and the options without `checkpointEvery`: equal settings from two sweeps join), and for every
+ * and the options without `checkpointEvery`: equal settings from two sweeps join; the same keys as
+ * `aggregateSeeds`, `runCoupling` and `resultOptions` of seed-aggregates.ts), and for every
  * numeric metric (JSON numbers; booleans and strings are left out)
  *
  *     mean = (1/k) sum_s x_s,   s = sqrt(sum_s (x_s - mean)^2 / (k - 1)),   SE = s / sqrt(k)
@@ -60,13 +53,15 @@ export const SEED_AGGREGATES_VIEW = `
     SELECT
       sweep,
       kind,
-      CAST(json_merge_patch(COALESCE(json_extract(config, '$.options'), '{}'), '{"checkpointEvery": null}') AS VARCHAR) AS options,
-      json_extract_string(config, '$.benchmark') AS benchmark,
+      CAST(json_merge_patch(COALESCE(json_extract(config, '$.options'),
+             json_merge_patch(config, '{"seed": null, "benchmark": null, "dataset": null, "d": null, "n": null, "coupling": null, "targetEntropy": null, "relativeEpsilon": null}')),
+           '{"checkpointEvery": null}') AS VARCHAR) AS options,
+      COALESCE(json_extract_string(config, '$.benchmark'), json_extract_string(config, '$.dataset')) AS benchmark,
       CAST(json_extract(config, '$.d') AS INTEGER) AS d,
       CAST(json_extract(config, '$.n') AS INTEGER) AS n,
       CASE WHEN kind = 'train' THEN COALESCE(json_extract_string(config, '$.options.coupling'),
              json_extract_string(config, '$.coupling'), 'ot')
-           ELSE kind END AS coupling,
+           ELSE COALESCE(json_extract_string(config, '$.coupling'), kind) END AS coupling,
       TRY_CAST(json_extract(config, '$.targetEntropy') AS DOUBLE) AS target_entropy,
       TRY_CAST(json_extract(config, '$.relativeEpsilon') AS DOUBLE) AS relative_epsilon,
       metric,

@@ -40,27 +40,48 @@ export interface SeedAggregate {
 
 /**
  * The pairing of a run as the aggregates name it: `options.coupling` of a `train` run (or the
- * `coupling` of its config, as the quickstart records it; default `ot`), the kind of any other run
- * (`coupling` for a coupling sweep's).
+ * `coupling` of its config, as the quickstart records it; default `ot`); for any other kind the
+ * `coupling` of its config where it has one (an `images` run's flow: `independent`, `sinkhorn`,
+ * `batch-ot`, `semidiscrete`), else the kind (`coupling` for a coupling sweep's runs).
  */
 export function runCoupling(run: Pick<RunRecord, 'kind' | 'config'>): string {
-  if (run.kind !== 'train') return run.kind;
+  const ownCoupling = typeof run.config.coupling === 'string' ? run.config.coupling : undefined;
+  if (run.kind !== 'train') return ownCoupling ?? run.kind;
   const options = (run.config.options ?? {}) as Record<string, unknown>;
   if (typeof options.coupling === 'string') return options.coupling;
-  return typeof run.config.coupling === 'string' ? run.config.coupling : 'ot';
+  return ownCoupling ?? 'ot';
 }
 
+/** The config fields that are grouping keys of their own (or the seed), never "options". */
+const KEY_FIELDS = [
+  'seed',
+  'benchmark',
+  'dataset',
+  'd',
+  'n',
+  'coupling',
+  'targetEntropy',
+  'relativeEpsilon',
+] as const;
+
 /**
- * The options of a run that define what it computes: its config's `options` without
- * `checkpointEvery` (which changes when checkpoints are written, not the result).
+ * The options of a run that define what it computes, without `checkpointEvery` (which changes when
+ * checkpoints are written, not the result): its config's `options` (a sweep's runs), or, for a
+ * run recorded without them (`images`, `scones`), every other field of its config but the seed
+ * and the grouping keys, so that runs of two budgets never share a group.
  */
 export function resultOptions(
   config: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
-  const { checkpointEvery: _checkpointEvery, ...options } = (config.options ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const source =
+    typeof config.options === 'object' && config.options !== null
+      ? (config.options as Record<string, unknown>)
+      : Object.fromEntries(
+          Object.entries(config).filter(
+            ([name]) => !(KEY_FIELDS as readonly string[]).includes(name),
+          ),
+        );
+  const { checkpointEvery: _checkpointEvery, ...options } = source;
   return options;
 }
 
@@ -93,7 +114,7 @@ export function aggregateSeeds(runs: readonly RunRecord[]): SeedAggregate[] {
     const config = run.config as Record<string, unknown>;
     const key = {
       kind: run.kind,
-      benchmark: String(config.benchmark),
+      benchmark: String(config.benchmark ?? config.dataset),
       d: Number(config.d),
       n: Number(config.n),
       coupling: runCoupling(run),
