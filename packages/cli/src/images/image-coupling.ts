@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readNpyFile, writeNpyFile } from '@sinkflow/core/node';
 import { createSinkhornProblem, type SinkhornProgress } from '@sinkflow/ot';
+import { readJsonIfPresent } from '../sweep/run-files.js';
 
 /** How one coupling of the study is solved and sampled. */
 export interface ImageCouplingSettings {
@@ -74,7 +75,7 @@ export async function loadOrSolveImageCoupling({
   readonly facts: ImageCouplingFacts;
   readonly loaded: boolean;
 }> {
-  const saved = await readSaved(directory);
+  const saved = await readJsonIfPresent<ImageCouplingFacts>(join(directory, 'coupling.json'));
   if (saved !== null && JSON.stringify(saved.settings) === JSON.stringify(settings)) {
     const rows = (await readNpyFile(join(directory, 'rows.npy'))).data as Int32Array;
     const columns = (await readNpyFile(join(directory, 'columns.npy'))).data as Int32Array;
@@ -141,13 +142,5 @@ export async function loadOrSolveImageCoupling({
     return { rows: drawn.rows, columns: drawn.columns, facts, loaded: false };
   } finally {
     await problem.dispose();
-  }
-}
-
-async function readSaved(directory: string): Promise<ImageCouplingFacts | null> {
-  try {
-    return JSON.parse(await readFile(join(directory, 'coupling.json'), 'utf8'));
-  } catch {
-    return null;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RandomGenerator } from '@sinkflow/core';
 import {
@@ -12,7 +12,7 @@ import {
   standardNormalSampler,
 } from '@sinkflow/fm';
 import type { SemidiscreteState } from '@sinkflow/ot';
-import { writeJsonAtomically } from '../sweep/run-files.js';
+import { readJsonIfPresent, writeJsonAtomically } from '../sweep/run-files.js';
 import { loadOrSolveImageCoupling } from './image-coupling.js';
 import type { ImageStudyBudget } from './image-study-budgets.js';
 import { createSampledPairSource } from './sampled-pair-source.js';
@@ -231,7 +231,7 @@ export async function openImagePairSource({
         seed,
         ...settings,
       };
-      const saved = await readJsonFile<{ settings?: unknown; state?: SemidiscreteState }>(
+      const saved = await readJsonIfPresent<{ settings?: unknown; state?: SemidiscreteState }>(
         statePath,
       );
       const resumable =
@@ -300,12 +300,4 @@ function keepingStatistics(pairs: PairSource): {
     },
     statistics: () => last ?? pairs.statistics(),
   };
-}
-
-async function readJsonFile<T>(path: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch {
-    return null;
-  }
 }

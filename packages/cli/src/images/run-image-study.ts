@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRandomGenerator, InvalidArgumentError } from '@sinkflow/core';
 import { DEBIAN_FASHION_MNIST_DIRECTORY, readFashionMnist } from '@sinkflow/datasets/node';
 import type { DistributionSampler, SemidiscreteFitReport, TrainingWorkers } from '@sinkflow/fm';
 import { featureFrechetDistance } from '@sinkflow/metrics';
+import { readJsonIfPresent, writeJsonAtomically } from '../sweep/run-files.js';
 import { type ClassifierFacts, loadOrTrainClassifier } from './classifier-checkpoint.js';
 import {
   evaluateImageModel,
@@ -198,7 +199,7 @@ export async function runImageStudy({
       const directory = join(outDirectory, 'models', plan.name);
       await mkdir(directory, { recursive: true });
       const evaluationPath = join(directory, 'evaluation.json');
-      const done = await readJson<ImageStudyRun>(evaluationPath);
+      const done = await readJsonIfPresent<ImageStudyRun>(evaluationPath);
       if (done !== null) {
         log(`${plan.name}: done earlier (${evaluationPath})`);
         runs.push(done);
@@ -272,7 +273,7 @@ export async function runImageStudy({
         finalLoss: trained.finalLoss,
         evaluationSeconds: evaluation.evaluationSeconds,
       };
-      await writeFile(evaluationPath, `${JSON.stringify(run, null, 2)}\n`);
+      await writeJsonAtomically(evaluationPath, run);
       log(
         `${plan.name}: FD ${IMAGE_SAMPLERS.map((s) => `${s.name} ${run.frechet[s.name].toFixed(2)}`).join(', ')}; curvature ${run.curvature.toFixed(2)} (median ${run.curvatureMedian.toFixed(2)}, ${run.divergedTrajectories} diverged)`,
       );
@@ -313,7 +314,7 @@ async function claimStudyDirectory(
   study: { readonly budget: string; readonly seed: number },
 ): Promise<void> {
   const path = join(outDirectory, 'study.json');
-  const saved = await readJson<{ budget?: unknown; seed?: unknown }>(path);
+  const saved = await readJsonIfPresent<{ budget?: unknown; seed?: unknown }>(path);
   if (saved !== null && (saved.budget !== study.budget || saved.seed !== study.seed)) {
     throw new InvalidArgumentError({
       functionName: 'runImageStudy',
@@ -322,7 +323,7 @@ async function claimStudyDirectory(
       value: outDirectory,
     });
   }
-  if (saved === null) await writeFile(path, `${JSON.stringify(study, null, 2)}\n`);
+  if (saved === null) await writeJsonAtomically(path, study);
 }
 
 /** The place of a plan in the budget's full list (its seed offset), whatever `only` keeps. */
@@ -363,12 +364,4 @@ async function writeComparisonGrids(
     grids[sampler.name] = path;
   }
   return grids;
-}
-
-async function readJson<T>(path: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch {
-    return null;
-  }
 }

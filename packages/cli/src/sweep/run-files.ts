@@ -24,6 +24,18 @@ export async function writeJsonAtomically(path: string, value: unknown): Promise
 }
 
 /**
+ * A JSON file's value, or null when it is missing or does not parse (never written, or written by
+ * something other than {@link writeJsonAtomically} and cut short). The caller checks its shape.
+ */
+export async function readJsonIfPresent<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Removes what killed writers left in a run directory: half-written JSON files
  * (`result.json.<pid>.tmp`, from {@link writeJsonAtomically}). Call it while holding the run's
  * lock. Returns the names removed. (Checkpoint leftovers are `recoverCheckpoint`'s.)
@@ -66,9 +78,5 @@ export async function writeRunSpec(directory: string, spec: RunSpec): Promise<st
 
 /** The run's result, or undefined when it has not finished. */
 export async function readRunResult(directory: string): Promise<RunResult | undefined> {
-  try {
-    return JSON.parse(await readFile(join(directory, 'result.json'), 'utf8')) as RunResult;
-  } catch {
-    return undefined;
-  }
+  return (await readJsonIfPresent<RunResult>(join(directory, 'result.json'))) ?? undefined;
 }
