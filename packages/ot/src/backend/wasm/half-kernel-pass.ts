@@ -206,20 +206,14 @@ function storedColumns(
     out.fill(Number.NEGATIVE_INFINITY);
     return true;
   }
-  const threads = context.threads;
-  new Float64Array(context.buffer, plan.columnSums, threads * plan.mPad).fill(0);
+  context.clearColumnSums();
   const args = [plan.half, 2 * plan.mPad, plan.nPad, plan.mPad, plan.offsets32, plan.columnSums];
   context.run(
     'half_columns',
     [...args, plan.counter, tuning.rowGroup, tuning.columnBlock],
     plan.nPad * plan.mPad * 2,
   );
-  // Each thread added its rows into its own float64 row of column sums.
-  const sums = new Float64Array(plan.m);
-  for (let t = 0; t < threads; t += 1) {
-    const partial = new Float64Array(context.buffer, plan.columnSums + 8 * t * plan.mPad, plan.m);
-    for (let j = 0; j < plan.m; j += 1) sums[j] = (sums[j] as number) + (partial[j] as number);
-  }
+  const sums = context.columnSums();
   if (bounds === undefined) {
     if (isStale(sums, weights.total)) return false;
   } else {

@@ -63,6 +63,26 @@ export class KernelContext {
     return 1 + (this.pool?.workerCount ?? 0);
   }
 
+  /**
+   * Zeroes the per-thread column sums (`plan.columnSums`: one float64 row of mPad per thread) before
+   * a pass whose threads each add their rows into their own row (no atomics on the hot path).
+   */
+  clearColumnSums(): void {
+    new Float64Array(this.buffer, this.plan.columnSums, this.threads * this.plan.mPad).fill(0);
+  }
+
+  /** The column sums of the last such pass: the threads' rows added, `m` values. */
+  columnSums(): Float64Array {
+    const { columnSums, mPad, m } = this.plan;
+    const sums = new Float64Array(m);
+    // Threads that took no rows left their row at zero.
+    for (let t = 0; t < this.threads; t += 1) {
+      const partial = new Float64Array(this.buffer, columnSums + 8 * t * mPad, m);
+      for (let j = 0; j < m; j += 1) sums[j] = (sums[j] as number) + (partial[j] as number);
+    }
+    return sums;
+  }
+
   /** Throws the error of a request on a disposed kernel. */
   checkAlive(method: string): void {
     this.live(method);

@@ -34,7 +34,7 @@ export function runStatistics(
   const threads = context.threads;
   writePadded(context, plan.rowPotentials, f, plan.nPad);
   writePadded(context, plan.columnPotentials, g, plan.mPad);
-  new Float64Array(context.buffer, plan.columnSums, threads * plan.mPad).fill(0);
+  context.clearColumnSums();
   new Float64Array(context.buffer, plan.moments, threads).fill(0);
   context.run(
     'statistics',
@@ -62,15 +62,10 @@ export function runStatistics(
     plan.nPad * plan.mPad * (plan.d + 32),
   );
   const rowSums = new Float64Array(context.buffer, plan.rowSums, plan.n).slice();
-  const columnSums = new Float64Array(plan.m);
+  const columnSums = context.columnSums();
   let kernelMoment = 0;
-  // Only the threads that took part wrote their column sums; the others stay zero.
-  for (let t = 0; t < threads; t += 1) {
-    const partial = new Float64Array(context.buffer, plan.columnSums + 8 * t * plan.mPad, plan.m);
-    for (let j = 0; j < plan.m; j += 1)
-      columnSums[j] = (columnSums[j] as number) + (partial[j] as number);
-    kernelMoment += new Float64Array(context.buffer, plan.moments, threads)[t] as number;
-  }
+  for (const moment of new Float64Array(context.buffer, plan.moments, threads))
+    kernelMoment += moment;
   const badRows = new Set(layout.badRows);
   const badColumns = new Set(layout.badColumns);
   f.forEach((value, i) => {
