@@ -62,7 +62,11 @@ export { symmetricEigen } from './gaussian/symmetric-matrix.js';
 export type { Cost, Geometry, GeometryOptions } from './geometry/point-cloud-geometry.js';
 export { createGeometry } from './geometry/point-cloud-geometry.js';
 export type { PrincipalComponents } from './geometry/principal-components.js';
-export { principalComponents, projectOnComponents } from './geometry/principal-components.js';
+export {
+  cloudsMean,
+  principalComponents,
+  projectOnComponents,
+} from './geometry/principal-components.js';
 export type { TransportPlan1dResult } from './one-dimensional/transport-plan-1d.js';
 export { transportPlan1d } from './one-dimensional/transport-plan-1d.js';
 export type {

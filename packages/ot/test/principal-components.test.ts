@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { principalComponents, projectOnComponents } from '../src/index.js';
+import { cloudsMean, principalComponents, projectOnComponents } from '../src/index.js';
 
 // Closed form: points p = a_i u + b_i w in d = 3 with u, w orthonormal and the coefficients
 // centred and uncorrelated (sum a_i b_i = 0) have covariance var(a) u u^T + var(b) w w^T, so the
@@ -37,6 +37,17 @@ describe('principalComponents and projectOnComponents', () => {
     const ws = sign * (0.6 * 1 + 0.8 * 2);
     for (let i = 0; i < n; i += 1)
       expect(sign * (shifted[i] as number)).toBeCloseTo((a[i] as number) - ws, 5);
+  });
+
+  it('cloudsMean is the mean of the union of the clouds, each point counted once', () => {
+    const x = { data: Float32Array.from([1, 2, 3, 4]), n: 2, d: 2 };
+    const y = { data: Float32Array.from([5, 6]), n: 1, d: 2 };
+    expect(Array.from(cloudsMean([x, y]))).toEqual([3, 4]);
+    expect(Array.from(cloudsMean([{ data, n, d: 3 }]), (value) => Math.abs(value))).toEqual(
+      [0, 0, 0].map(() => expect.closeTo(0, 6)),
+    );
+    for (const bad of [[], [x, { data, n, d: 3 }], [{ data: new Float32Array(0), n: 0, d: 2 }]])
+      expect(() => cloudsMean(bad)).toThrow(expect.objectContaining({ argumentName: 'clouds' }));
   });
 
   it('names the bad argument', () => {

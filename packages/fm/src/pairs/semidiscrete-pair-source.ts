@@ -6,6 +6,7 @@ import {
 } from '@sinkflow/core';
 import type { Epsilon } from '@sinkflow/entropy';
 import {
+  cloudsMean,
   createPartnerSampler,
   type PartnerSampler,
   type PrincipalComponents,
@@ -374,11 +375,8 @@ function scoredCloud(
   k: number | undefined,
 ): { readonly cloud: PointCloud; readonly projection: Projection | null } {
   if (k === undefined) return { cloud: data, projection: null };
-  const { n, d } = data;
-  const mean = new Float64Array(d);
-  for (let index = 0; index < n * d; index += 1)
-    mean[index % d] = (mean[index % d] as number) + (data.data[index] as number);
-  for (let c = 0; c < d; c += 1) mean[c] = (mean[c] as number) / n;
+  const { n } = data;
+  const mean = cloudsMean([data]);
   const pca = principalComponents([data], mean, k);
   const reduced = projectOnComponents(data.data, n, mean, pca);
   return {

@@ -8,6 +8,7 @@ import {
 } from '@sinkflow/core';
 import { type CostName, costStandardDeviation } from '@sinkflow/entropy';
 import {
+  cloudsMean,
   type PrincipalComponents,
   principalComponents,
   projectOnComponents,
@@ -114,7 +115,7 @@ export function createGeometry(
     });
   }
   const inputDimension = x.d;
-  const shift = commonMean(x, y);
+  const shift = cloudsMean([x, y]);
   let pca: PrincipalComponents | undefined;
   if (pcaComponents !== undefined) {
     requireInteger(pcaComponents, {
@@ -162,21 +163,6 @@ export function createGeometry(
     costInteractionStd: costMoments.interactionStandardDeviation,
     pca,
   };
-}
-
-/** The mean of all n + m points (unweighted), in float64. */
-function commonMean(x: PointCloud, y: PointCloud): Float64Array {
-  const d = x.d;
-  const mean = new Float64Array(d);
-  for (const cloud of [x, y]) {
-    for (let index = 0; index < cloud.data.length; index += 1) {
-      const c = index % d;
-      mean[c] = (mean[c] as number) + (cloud.data[index] as number);
-    }
-  }
-  const total = x.n + y.n;
-  for (let c = 0; c < d; c += 1) mean[c] = (mean[c] as number) / total;
-  return mean;
 }
 
 /** `(p - s)` or `W^T (p - s)` for every point, rounded to float32. */

@@ -12,6 +12,42 @@ export interface PrincipalComponents {
 }
 
 /**
+ * The mean of the union of `clouds` (unweighted), in float64: `m = (1/N) sum_p p` over the N points
+ * of all clouds. The centre {@link principalComponents} and {@link projectOnComponents} take.
+ *
+ * @example
+ * ```ts
+ * const mean = cloudsMean([x, y]);
+ * const reduced = projectOnComponents(x.data, x.n, mean, principalComponents([x, y], mean, 8));
+ * ```
+ */
+export function cloudsMean(clouds: readonly PointCloud[]): Float64Array {
+  const d = clouds[0]?.d;
+  if (
+    d === undefined ||
+    clouds.some((cloud) => cloud.d !== d || cloud.data.length !== cloud.n * d) ||
+    clouds.every((cloud) => cloud.n === 0)
+  ) {
+    throw new InvalidArgumentError({
+      functionName: 'cloudsMean',
+      argumentName: 'clouds',
+      message: 'must be one or more n x d clouds of one dimension d, with at least one point',
+    });
+  }
+  const mean = new Float64Array(d);
+  let total = 0;
+  for (const cloud of clouds) {
+    for (let index = 0; index < cloud.data.length; index += 1) {
+      const c = index % d;
+      mean[c] = (mean[c] as number) + (cloud.data[index] as number);
+    }
+    total += cloud.n;
+  }
+  for (let c = 0; c < d; c += 1) mean[c] = (mean[c] as number) / total;
+  return mean;
+}
+
+/**
  * The k leading principal components of the union of `clouds` (unweighted), centred at `mean`:
  * the eigenvectors of `S = (1/N) sum_p (p - mean)(p - mean)^T` for the k largest eigenvalues
  * (symmetric eigen-decomposition by ml-matrix). O(N d^2 + d^3). The paper's PCA acceleration
