@@ -41,9 +41,18 @@ const standardError = (values) => {
 };
 const digits = (value) => (Math.abs(value) >= 1 ? 3 : 4);
 
-// seed -> metrics of one setting
-const bySeed = (filter) =>
-  new Map(finished.filter(filter).map((run) => [run.config.seed, run.metrics]));
+// seed -> metrics of one setting; two runs of one seed there would make the pairing ambiguous.
+const bySeed = (filter, label) => {
+  const map = new Map();
+  for (const run of finished.filter(filter)) {
+    if (map.has(run.config.seed)) {
+      console.error(`paired-differences: two runs of seed ${run.config.seed} for ${label}`);
+      process.exit(1);
+    }
+    map.set(run.config.seed, run.metrics);
+  }
+  return map;
+};
 const compare = (label, earlier, later, metric) => {
   const seeds = [...earlier.keys()].filter((seed) => later.has(seed)).sort((a, b) => a - b);
   const differences = seeds.flatMap((seed) => {
@@ -92,7 +101,19 @@ for (const setting of settings) {
           run.coupling === 'ot' &&
           run.config.targetEntropy === entropy &&
           run.config.n === n,
+        `${tag}, E = ${entropy}, n = ${n}`,
       );
+    // A reference (I-FM, supervised) of the same n where the study has one, else its only run per seed.
+    const reference = (coupling, n) => {
+      const label = `${tag}, ${coupling}`;
+      const sameN = bySeed(
+        (run) => inSetting(run) && run.coupling === coupling && run.config.n === n,
+        `${label}, n = ${n}`,
+      );
+      return sameN.size > 0
+        ? sameN
+        : bySeed((run) => inSetting(run) && run.coupling === coupling, label);
+    };
     const pairs = sizes.slice(1).map((n, index) => [sizes[index], n]);
     if (sizes.length > 2) pairs.push([sizes[0], sizes.at(-1)]);
     for (const metric of metrics) {
@@ -100,12 +121,11 @@ for (const setting of settings) {
         const line = compare(`${tag}, E = ${entropy}: n = ${a} -> ${b}`, at(a), at(b), metric);
         if (line !== undefined) lines.push(line);
       }
-      for (const reference of ['independent', 'supervised']) {
-        const base = bySeed((run) => inSetting(run) && run.coupling === reference);
+      for (const coupling of ['independent', 'supervised']) {
         for (const n of sizes) {
           const line = compare(
-            `${tag}, E = ${entropy}: ${reference} -> n = ${n}`,
-            base,
+            `${tag}, E = ${entropy}: ${coupling} -> n = ${n}`,
+            reference(coupling, n),
             at(n),
             metric,
           );
