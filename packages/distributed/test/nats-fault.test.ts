@@ -50,6 +50,36 @@ describe.skipIf(binary === undefined)('fault handling on NATS', () => {
   // the timeout is for workers that stop answering (generous: CI machines are busy).
   const liveness = { heartbeatIntervalMs: 200, workerTimeoutMs: 5000 };
   const stopped = { heartbeatIntervalMs: 200, workerTimeoutMs: 2000 };
+  /** A fresh worker process, a collective of it alone and the sharded kernel of x and y on it. */
+  const oneWorkerKernel = async (settings: typeof liveness) => {
+    await spawn();
+    const collective = await connectNatsCollective({
+      servers: server.url,
+      workers: 1,
+      ...settings,
+    });
+    // Idle workers of an earlier test may be in the pool too: the one that joined is the victim.
+    const worker = workers.find((candidate) => candidate.id === collective.members[0]!.id)!;
+    const kernel = await createShardedBackend({ collective, shardBackend: 'js' }).prepare({
+      x: x.data as Float32Array,
+      y: y.data as Float32Array,
+      n: 200,
+      m: 180,
+      d: 4,
+      mode: 'online',
+    });
+    return { collective, worker, kernel };
+  };
+  /** One rows pass on the kernel; resolves to its error, if any. */
+  const rowsPass = (kernel: Awaited<ReturnType<typeof oneWorkerKernel>>['kernel']) =>
+    kernel
+      .logSumExp({
+        side: 'rows',
+        offsets: new Float64Array(180),
+        epsilon: 1,
+        out: new Float64Array(200),
+      })
+      .catch((caught: unknown) => caught);
 
   it('a killed worker fails the run with an error naming it; a restarted run resumes from the checkpoint', async () => {
     const [first, second] = await Promise.all([spawn(), spawn()]);
@@ -126,33 +156,11 @@ describe.skipIf(binary === undefined)('fault handling on NATS', () => {
   }, 90_000);
 
   it('a worker killed while a liveness ping is out is found by "no responders", not after workerTimeoutMs', async () => {
-    await spawn();
-    const collective = await connectNatsCollective({
-      servers: server.url,
-      workers: 1,
-      ...liveness,
-    });
-    const worker = workers.find((candidate) => candidate.id === collective.members[0]!.id)!;
-    const backend = createShardedBackend({ collective, shardBackend: 'js' });
-    const kernel = await backend.prepare({
-      x: x.data as Float32Array,
-      y: y.data as Float32Array,
-      n: 200,
-      m: 180,
-      d: 4,
-      mode: 'online',
-    });
+    const { collective, worker, kernel } = await oneWorkerKernel(liveness);
     // Stopped first, so the heartbeat's ping (timeout workerTimeoutMs) is out and unanswered when
     // the process dies: that ping alone would report the loss only 5 s later.
     worker.child.kill('SIGSTOP');
-    const pending = kernel
-      .logSumExp({
-        side: 'rows',
-        offsets: new Float64Array(180),
-        epsilon: 1,
-        out: new Float64Array(200),
-      })
-      .catch((caught: unknown) => caught);
+    const pending = rowsPass(kernel);
     await new Promise((resolve) => setTimeout(resolve, 700));
     worker.child.kill('SIGKILL');
     const killedAt = performance.now();
@@ -168,34 +176,11 @@ describe.skipIf(binary === undefined)('fault handling on NATS', () => {
   }, 30_000);
 
   it('a worker that stops answering (SIGSTOP) fails the run within workerTimeoutMs', async () => {
-    await spawn();
-    const collective = await connectNatsCollective({
-      servers: server.url,
-      workers: 1,
-      ...stopped,
-    });
-    // Idle workers of the previous test may be in the pool too: stop the one that joined.
-    const worker = workers.find((candidate) => candidate.id === collective.members[0]!.id)!;
-    const backend = createShardedBackend({ collective, shardBackend: 'js' });
-    const kernel = await backend.prepare({
-      x: x.data as Float32Array,
-      y: y.data as Float32Array,
-      n: 200,
-      m: 180,
-      d: 4,
-      mode: 'online',
-    });
+    const { collective, worker, kernel } = await oneWorkerKernel(stopped);
     worker.child.kill('SIGSTOP');
     const started = performance.now();
     try {
-      const error = await kernel
-        .logSumExp({
-          side: 'rows',
-          offsets: new Float64Array(180),
-          epsilon: 1,
-          out: new Float64Array(200),
-        })
-        .catch((caught: unknown) => caught);
+      const error = await rowsPass(kernel);
       const elapsed = performance.now() - started;
       expect(WorkerLostError.isInstance(error)).toBe(true);
       expect((error as WorkerLostError).message).toContain(worker.id);
