@@ -20,7 +20,7 @@ seeds) and runs every run not finished yet, N at a time, each in its own process
 config, metrics, timings and status go to the DuckDB database. Interrupt it at any time (even
 kill -9) and run the same command again: finished runs are kept, unfinished ones resume (train runs
 from their last checkpoint, to the same result). SIGTERM or Ctrl-C stops the running runs and
-waits for them; after kill -9 they notice on their own and stop. A run directory is never used by
+waits for them (killing any still running 10 s later: nothing saved is lost); after kill -9 they notice on their own and stop. A run directory is never used by
 two processes at once (runs/<id>/run.lock). A database in use by another sweep exits 2 naming --db.
 
 CONFIG fields: name, kind (coupling | train), benchmarks, dimensions, otBatchSizes,

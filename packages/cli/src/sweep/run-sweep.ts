@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '@sinkflow/core';
 import { executeRun } from './execute-run.js';
 import { openResultsStore, type RunRecord } from './results-store.js';
 import { runDirectory, setFailedResultAside } from './run-files.js';
+import { STOP_GRACE_MS, stopChildren } from './stop-children.js';
 import { expandSweep, parseSweepConfig, type RunSpec } from './sweep-config.js';
 
 /** Options of {@link runSweep}. */
@@ -20,7 +21,8 @@ export interface SweepOptions {
   readonly retryFailed?: boolean;
   /**
    * Stops the sweep (SIGTERM, Ctrl-C): no run is started any more, running children are sent
-   * SIGTERM and waited for, and their runs go back to `pending` for the next invocation.
+   * SIGTERM (SIGKILL after {@link STOP_GRACE_MS}) and waited for, and their runs go back to
+   * `pending` for the next invocation.
    */
   readonly signal?: AbortSignal;
   /** Called when a run waits for another process that holds its directory. */
@@ -89,10 +91,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const specs = expandSweep(config);
   const store = await openResultsStore(databasePath, { functionName: 'sinkflow sweep' });
   const children = new Set<ChildProcess>();
-  const stopChildren = () => {
-    for (const child of children) child.kill('SIGTERM');
-  };
-  signal?.addEventListener('abort', stopChildren);
+  const stopRuns = () => stopChildren(children);
+  signal?.addEventListener('abort', stopRuns);
   try {
     await store.addRuns(specs);
     const resumed = await store.resetInterrupted(config.name);
@@ -146,8 +146,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       runs,
     };
   } finally {
-    signal?.removeEventListener('abort', stopChildren);
-    stopChildren();
+    signal?.removeEventListener('abort', stopRuns);
+    stopRuns();
     store.close();
   }
 }
