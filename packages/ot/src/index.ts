@@ -88,6 +88,7 @@ export type { SampledPairs } from './sampling/sample-pairs.js';
 export type {
   PartnerSampler,
   PartnerSamplerOptions,
+  SemidiscreteRefinement,
 } from './semidiscrete/partner-sampler.js';
 export { createPartnerSampler } from './semidiscrete/partner-sampler.js';
 export type {

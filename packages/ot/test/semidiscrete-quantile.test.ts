@@ -2,6 +2,7 @@ import { createPointCloud } from '@sinkflow/core';
 import { describe, expect, it } from 'vitest';
 import { solveSemidiscrete } from '../src/index.js';
 import { loadFixture } from './load-fixture.js';
+import { exactChiSquare1d, laguerreBoundaries1d, normalCdf } from './normal-quantile-cells.js';
 
 interface QuantileFixture {
   readonly cases: readonly {
@@ -14,32 +15,6 @@ interface QuantileFixture {
 }
 
 const fixture = loadFixture<QuantileFixture>('semidiscrete-quantiles.json');
-
-/** Phi(x) = erfc(-x / sqrt 2) / 2, erfc by Numerical Recipes' Chebyshev fit (relative error < 1.2e-7). */
-function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
-}
 
 describe('semidiscrete OT in one dimension reproduces the quantile map', () => {
   it("the test's Phi agrees with scipy.stats.norm.cdf", () => {
@@ -63,25 +38,12 @@ describe('semidiscrete OT in one dimension reproduces the quantile map', () => {
         seed: 7,
       });
       expect(solution.converged).toBe(true);
-      // Between y_j and y_{j+1}: 1/2 (x - y_j)^2 - g_j = 1/2 (x - y_{j+1})^2 - g_{j+1} at
-      // x = (y_j + y_{j+1}) / 2 + (g_j - g_{j+1}) / (y_{j+1} - y_j).
-      const boundaries = testCase.quantiles.map((_, j) => {
-        const left = testCase.y[j] as number;
-        const right = testCase.y[j + 1] as number;
-        const gLeft = solution.g[j] as number;
-        const gRight = solution.g[j + 1] as number;
-        return (left + right) / 2 + (gLeft - gRight) / (right - left);
-      });
+      const boundaries = laguerreBoundaries1d(testCase.y, solution.g);
       for (let k = 1; k < boundaries.length; k += 1) {
         expect(boundaries[k] as number).toBeGreaterThan(boundaries[k - 1] as number);
       }
       // The exact cell masses of the fitted g (closed form, no sampling) and their chi-square.
-      const cumulative = [0, ...boundaries.map(normalCdf), 1];
-      let exactChiSquare = 0;
-      for (let j = 0; j < n; j += 1) {
-        const mass = (cumulative[j + 1] as number) - (cumulative[j] as number);
-        exactChiSquare += n * (mass - 1 / n) ** 2;
-      }
+      const exactChiSquare = exactChiSquare1d(testCase.y, solution.g);
       // The stopping rule saw chi2_hat <= threshold on fresh draws, with the standard error it
       // reports: the true chi2 is below threshold + 4 standard errors.
       const bound = threshold + 4 * solution.marginalErrorStandardError;

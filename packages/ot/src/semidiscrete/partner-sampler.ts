@@ -6,11 +6,34 @@ import {
 } from '@sinkflow/core';
 import { defaultScoreKernel } from './default-score-kernel.js';
 import {
+  type PreparedDual,
   prepareDual,
   type SampledPartners,
   type SamplePartnersOptions,
   sampleWithDual,
 } from './sample-partners.js';
+import { type AscentIterate, ascentStep } from './semidiscrete-ascent.js';
+import type { ScoreKernel } from './semidiscrete-score-pass.js';
+import { type SemidiscreteState, validateSemidiscreteState } from './semidiscrete-state.js';
+import { scoreOffsets } from './semidiscrete-target.js';
+
+/**
+ * How a {@link PartnerSampler} refines its dual while it samples: the fit's ascent goes on with
+ * each sampled batch as its batch of fresh draws.
+ *
+ * @example
+ * ```ts
+ * const refine: SemidiscreteRefinement = { state: solution.state };
+ * ```
+ */
+export interface SemidiscreteRefinement {
+  /** The fit's state (`solution.state`, or a saved one): its `gAverage` must be the sampler's `g`. */
+  readonly state: SemidiscreteState;
+  /** The fit's Adam step size. @default 0.01 std(C), std(C) from `state.costStd` (the fit's default) */
+  readonly learningRate?: number | undefined;
+  /** The fit's moving-average decay. @default 0.99 (the fit's default) */
+  readonly averageDecay?: number | undefined;
+}
 
 /**
  * Options of {@link createPartnerSampler}: the points and the fitted dual of
@@ -24,6 +47,11 @@ import {
 export interface PartnerSamplerOptions extends Omit<SamplePartnersOptions, 'x' | 'seed' | 'draw'> {
   /** Rows per kernel batch (larger requests run in batches of this many). @default 4096 */
   readonly capacity?: number | undefined;
+  /**
+   * Refine the dual with every sampled batch (one more Adam step of the fit per `sample` call).
+   * @default undefined (the dual stays as given)
+   */
+  readonly refine?: SemidiscreteRefinement | undefined;
 }
 
 /**
@@ -41,6 +69,12 @@ export interface PartnerSampler {
     readonly seed?: number | undefined;
     readonly draw?: number | undefined;
   }): SampledPartners;
+  /**
+   * The refined fit's state after the last `sample` (its `gAverage` is the dual now sampled
+   * with; `seconds` stays the fit's), to save and pass back as `refine.state`; undefined without
+   * `refine`.
+   */
+  state(): SemidiscreteState | undefined;
   /** Releases the memory and threads; `sample` then throws. */
   dispose(): Promise<void>;
 }
@@ -73,9 +107,10 @@ export async function createPartnerSampler(
       value: options,
     });
   }
-  const { y, g, cost = 'dot', epsilon = 0, capacity = 4096 } = options;
+  const { y, g, cost = 'dot', epsilon = 0, capacity = 4096, refine } = options;
   requireInteger(capacity, { functionName, argumentName: 'capacity', minimum: 1 });
   const dual = prepareDual({ y, g, cost, epsilon }, functionName);
+  const refinement = refine === undefined ? undefined : startRefinement(refine, dual, functionName);
   const prepared = await defaultScoreKernel.prepare(dual.target, capacity);
   let alive = true;
   return {
@@ -83,12 +118,120 @@ export async function createPartnerSampler(
       if (!alive) {
         throw new DisposedError({ functionName, resource: 'sampler', operation: 'sample' });
       }
-      return sampleWithDual(prepared.kernel, dual, { x, seed, draw }, `${functionName}.sample`);
+      const partners = sampleWithDual(
+        prepared.kernel,
+        dual,
+        { x, seed, draw },
+        `${functionName}.sample`,
+      );
+      if (refinement !== undefined) refinement.step(prepared.kernel, x);
+      return partners;
     },
+    state: () => refinement?.state(),
     async dispose() {
       if (!alive) return;
       alive = false;
       await prepared.dispose();
     },
+  };
+}
+
+/**
+ * The refinement of a sampler's dual: the fit's step on each sampled batch, exactly as
+ * `solveSemidiscrete` takes it (the (soft) assignments of the batch under Adam's iterate `g`,
+ * not under the average the partners come from: a gradient at the lagging average would make the
+ * iterate oscillate), then the score offsets of the new average.
+ */
+function startRefinement(
+  refine: SemidiscreteRefinement,
+  dual: PreparedDual,
+  functionName: string,
+): { step(kernel: ScoreKernel, x: PointCloud): void; state(): SemidiscreteState } {
+  const argumentName = 'refine.state';
+  const saved = validateSemidiscreteState(
+    refine?.state,
+    dual.target.count,
+    functionName,
+    argumentName,
+  );
+  if (saved.epsilon !== dual.epsilon) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: `${argumentName}.epsilon`,
+      message: `is ${saved.epsilon}, the sampler's epsilon is ${dual.epsilon}: not the state of this dual`,
+      value: saved.epsilon,
+    });
+  }
+  const offsets = scoreOffsets(
+    dual.target,
+    Float64Array.from(saved.gAverage),
+    dual.epsilon,
+    new Float64Array(dual.target.count),
+  );
+  if (offsets.some((value, j) => value !== dual.offsets[j])) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: `${argumentName}.gAverage`,
+      message: 'is not g: give the state of the fit whose dual the sampler uses',
+    });
+  }
+  const { learningRate = 0.01 * (saved.costStd > 0 ? saved.costStd : 1), averageDecay = 0.99 } =
+    refine;
+  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'refine.learningRate',
+      message: 'must be a finite number > 0',
+      value: learningRate,
+    });
+  }
+  if (!(typeof averageDecay === 'number' && averageDecay >= 0 && averageDecay < 1)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'refine.averageDecay',
+      message: 'must be a number in [0, 1)',
+      value: averageDecay,
+    });
+  }
+  const iterate: AscentIterate = {
+    g: Float64Array.from(saved.g),
+    gAverage: Float64Array.from(saved.gAverage),
+    firstMoment: Float64Array.from(saved.firstMoment),
+    secondMoment: Float64Array.from(saved.secondMoment),
+    step: saved.step,
+  };
+  const { target, epsilon } = dual;
+  const iterateOffsets = new Float64Array(target.count);
+  const sums = new Float64Array(target.count);
+  return {
+    step(kernel, x) {
+      if (x.n === 0) return;
+      scoreOffsets(target, iterate.g, epsilon, iterateOffsets);
+      sums.fill(0);
+      kernel(target, {
+        x: x.data,
+        count: x.n,
+        offsets: iterateOffsets,
+        mode: epsilon > 0 ? 'softmax' : 'argmax',
+        epsilon,
+        assignmentSums: sums,
+      });
+      ascentStep(iterate, {
+        sums,
+        batchSize: x.n,
+        weights: target.weights,
+        learningRate,
+        averageDecay,
+      });
+      scoreOffsets(target, iterate.gAverage, epsilon, dual.offsets);
+    },
+    state: () => ({
+      ...saved,
+      step: iterate.step,
+      g: Array.from(iterate.g),
+      gAverage: Array.from(iterate.gAverage),
+      firstMoment: Array.from(iterate.firstMoment),
+      secondMoment: Array.from(iterate.secondMoment),
+    }),
   };
 }

@@ -47,11 +47,12 @@ export function validateSemidiscreteState(
   value: unknown,
   count: number,
   functionName: string,
+  argumentName = 'initialState',
 ): SemidiscreteState {
   const fail = (field: string, message: string, received?: unknown): never => {
     throw new InvalidArgumentError({
       functionName,
-      argumentName: field === '' ? 'initialState' : `initialState.${field}`,
+      argumentName: field === '' ? argumentName : `${argumentName}.${field}`,
       message,
       value: received,
     });

@@ -9,6 +9,7 @@ import {
 } from '@sinkflow/core';
 import { costStandardDeviation, type Epsilon, resolveEpsilon } from '@sinkflow/entropy';
 import { defaultScoreKernel } from './default-score-kernel.js';
+import { type AscentIterate, ascentStep } from './semidiscrete-ascent.js';
 import {
   EVALUATION_CHUNK,
   type Evaluation,
@@ -29,12 +30,6 @@ import {
 
 /** Rows drawn from the source to estimate `std(C)` (the paper's subsample size, `2^14`). */
 const COST_STD_SAMPLES = 16_384;
-/** Adam's constants (Kingma and Ba's defaults). */
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
-const ADAM_EPSILON = 1e-12;
-/** The step size decays as `learningRate / sqrt(1 + step / LEARNING_RATE_DECAY_STEPS)`. */
-const LEARNING_RATE_DECAY_STEPS = 100;
 
 /**
  * What {@link SolveSemidiscreteOptions.onProgress} receives after every evaluation: the chi-square
@@ -324,17 +319,20 @@ export async function solveSemidiscreteWith(
     const epsilon = state.epsilon;
     const learningRate = learningRateOption ?? 0.01 * (state.costStd > 0 ? state.costStd : 1);
     const random = createRandomGenerator({ state: state.random });
-    const g = Float64Array.from(state.g);
-    const gAverage = Float64Array.from(state.gAverage);
-    const firstMoment = Float64Array.from(state.firstMoment);
-    const secondMoment = Float64Array.from(state.secondMoment);
-    let step = state.step;
+    const iterate: AscentIterate = {
+      g: Float64Array.from(state.g),
+      gAverage: Float64Array.from(state.gAverage),
+      firstMoment: Float64Array.from(state.firstMoment),
+      secondMoment: Float64Array.from(state.secondMoment),
+      step: state.step,
+    };
+    const { g, gAverage, firstMoment, secondMoment } = iterate;
     // Seconds over every call of a resumed fit: those saved in the state, then this call's.
     const earlierSeconds = state.seconds ?? 0;
     const elapsed = () => earlierSeconds + (performance.now() - start) / 1000;
     const snapshot = (): SemidiscreteState => ({
       version: 1,
-      step,
+      step: iterate.step,
       g: Array.from(g),
       gAverage: Array.from(gAverage),
       firstMoment: Array.from(firstMoment),
@@ -349,7 +347,7 @@ export async function solveSemidiscreteWith(
         g: gAverage,
         epsilon,
         // Keyed by the step: the same batch whether or not the run was interrupted.
-        random: random.split(step),
+        random: random.split(iterate.step),
         source,
         size: evaluationSize,
         functionName,
@@ -363,10 +361,10 @@ export async function solveSemidiscreteWith(
     let lastStep = -1;
     const record = (evaluation: Evaluation): void => {
       last = evaluation;
-      lastStep = step;
-      errors.push({ step, marginalError: evaluation.marginalError });
+      lastStep = iterate.step;
+      errors.push({ step: iterate.step, marginalError: evaluation.marginalError });
       onProgress?.({
-        step,
+        step: iterate.step,
         marginalError: evaluation.marginalError,
         marginalErrorNoise: evaluation.noise,
         marginalErrorStandardError: evaluation.standardError,
@@ -376,7 +374,7 @@ export async function solveSemidiscreteWith(
       });
     };
     let converged = false;
-    while (step < maxSteps) {
+    while (iterate.step < maxSteps) {
       signal?.throwIfAborted();
       scoreOffsets(target, g, epsilon, offsets);
       sums.fill(0);
@@ -389,27 +387,8 @@ export async function solveSemidiscreteWith(
         epsilon,
         assignmentSums: sums,
       });
-      step += 1;
-      // Adam ascent on D(g): gradient b - mean of the assignments.
-      const correction1 = 1 - ADAM_BETA1 ** step;
-      const correction2 = 1 - ADAM_BETA2 ** step;
-      // Robbins-Monro decay 1 / sqrt(t): with the average it reaches any precision [mousavi2025semidiscrete].
-      const stepSize = learningRate / Math.sqrt(1 + step / LEARNING_RATE_DECAY_STEPS);
-      // Moving average with a warm-up (the early iterates, far from the optimum, fade fast).
-      const decay = Math.min(averageDecay, (1 + step) / (10 + step));
-      for (let j = 0; j < n; j += 1) {
-        const gradient = (weights[j] as number) - (sums[j] as number) / batchSize;
-        const m = ADAM_BETA1 * (firstMoment[j] as number) + (1 - ADAM_BETA1) * gradient;
-        const v = ADAM_BETA2 * (secondMoment[j] as number) + (1 - ADAM_BETA2) * gradient * gradient;
-        firstMoment[j] = m;
-        secondMoment[j] = v;
-        const next =
-          (g[j] as number) +
-          (stepSize * (m / correction1)) / (Math.sqrt(v / correction2) + ADAM_EPSILON);
-        g[j] = next;
-        gAverage[j] = decay * (gAverage[j] as number) + (1 - decay) * next;
-      }
-      if (step % evaluateEvery === 0) {
+      ascentStep(iterate, { sums, batchSize, weights, learningRate, averageDecay });
+      if (iterate.step % evaluateEvery === 0) {
         record(evaluate());
         if (isConverged(last as Evaluation, threshold)) {
           converged = true;
@@ -419,7 +398,7 @@ export async function solveSemidiscreteWith(
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    if (lastStep !== step) {
+    if (lastStep !== iterate.step) {
       record(evaluate());
       converged = isConverged(last as Evaluation, threshold);
     }
@@ -429,7 +408,7 @@ export async function solveSemidiscreteWith(
       g: Float64Array.from(gAverage),
       converged,
       threshold,
-      steps: step,
+      steps: iterate.step,
       marginalError: final.marginalError,
       marginalErrorNoise: final.noise,
       marginalErrorStandardError: final.standardError,
