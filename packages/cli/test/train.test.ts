@@ -131,6 +131,47 @@ describe('sinkflow train and evaluate', () => {
     expect(result.stdout).toMatch(/semidiscrete dual over 64 points: \d+ steps/);
   }, 60_000);
 
+  it("--fit-steps caps the dual's fit and --refine-dual goes on with it on the training noise, across --resume", async () => {
+    const out = path('refined');
+    const args = [
+      'train',
+      ...tiny,
+      '--coupling',
+      'semidiscrete',
+      '--ot-batch-size',
+      '64',
+      '--out',
+      out,
+    ];
+    const first = await sinkflow(
+      ...args,
+      '--fit-steps',
+      '30',
+      '--refine-dual',
+      '--steps',
+      '2',
+      '--json',
+      path('r1.json'),
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(path('r1.json'), 'utf8'));
+    expect(summary).toMatchObject({ fitSteps: 30, refineDual: true });
+    expect(summary.semidiscreteFit.steps).toBe(30);
+    expect(summary.semidiscreteFit.refinedSteps).toBeGreaterThanOrEqual(1);
+    expect(first.stdout).toMatch(/refined during training: \d+ more steps/);
+    // The checkpoint keeps the settings: --resume goes on refining; a contradicting flag is refused.
+    const resumed = await sinkflow(...args, '--resume', '--steps', '3', '--json', path('r2.json'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path('r2.json'), 'utf8'))).toMatchObject({
+      fitSteps: 30,
+      refineDual: true,
+      step: 3,
+    });
+    const contradicting = await sinkflow(...args, '--resume', '--steps', '4', '--fit-steps', '40');
+    expect(contradicting.code).toBe(2);
+    expect(contradicting.stderr).toMatch(/--fit-steps/);
+  }, 60_000);
+
   it.each([
     [['train', '--out', 'x', '--coupling', 'sinkhorn'], '--coupling'],
     [

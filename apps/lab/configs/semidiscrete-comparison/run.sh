@@ -8,7 +8,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../../../.."
 out="${1:-sd-compare}"
 mkdir -p "$out"
-for coupling in independent ot precomputed semidiscrete; do
+for coupling in independent ot precomputed semidiscrete refine-short refine-short-refined; do
   nice -n 10 node "$root/packages/cli/dist/cli.js" sweep "$here/$coupling.yaml" \
     --db "$out/results.duckdb" --runs "$out/runs"
 done

@@ -45,6 +45,10 @@ export interface CouplingSettings extends Pick<SinkhornSettings, 'epsilon' | 'ta
   readonly pairsPerCoupling?: number | undefined;
   /** Seed of the pair source's draws. */
   readonly seed: number;
+  /** `semidiscrete`: the dual's fit stops after this many Adam steps at the latest. @default 10 000 */
+  readonly fitSteps?: number | undefined;
+  /** `semidiscrete`: go on fitting the dual on the training noise, one step per chunk. @default false */
+  readonly refineDual?: boolean | undefined;
 }
 
 /**
@@ -56,7 +60,8 @@ export interface CouplingSettings extends Pick<SinkhornSettings, 'epsilon' | 'ta
 export function createCouplingPairSource(task: FlowTask, settings: CouplingSettings): PairSource {
   const { source, target } = task;
   // `sinkhorn`: the `epsilon` or `targetEntropy` the caller gave, as given.
-  const { coupling, otBatchSize, pairsPerCoupling, seed, ...sinkhorn } = settings;
+  const { coupling, otBatchSize, pairsPerCoupling, seed, fitSteps, refineDual, ...sinkhorn } =
+    settings;
   switch (coupling) {
     case 'independent':
       return createIndependentPairSource({ source, target, seed });
@@ -105,6 +110,8 @@ export function createCouplingPairSource(task: FlowTask, settings: CouplingSetti
         dataSize: otBatchSize,
         epsilon: sinkhorn.epsilon ?? 0,
         seed,
+        ...(fitSteps === undefined ? {} : { fit: { maxSteps: fitSteps } }),
+        refineDual: refineDual ?? false,
       });
   }
 }

@@ -16,8 +16,8 @@ export type TrainRunMetrics = Readonly<Record<string, number | string | boolean 
  * epsilon) and evaluates curvature, reconstruction and BPD. Checkpoints go to `directory/checkpoint`
  * every `options.checkpointEvery` steps, so that a killed sweep resumes training from the last one.
  * Options (all optional): `coupling`, `steps` (1500), `batchSize` (256), `hiddenLayers` (3),
- * `width` (256), `pairsPerCoupling`, `checkpointEvery` (250), `evaluationPoints` (1000),
- * `benchmarkSeed` (0).
+ * `width` (256), `pairsPerCoupling`, `fitSteps` and `refineDual` (semidiscrete), `checkpointEvery`
+ * (250), `evaluationPoints` (1000), `benchmarkSeed` (0).
  */
 export async function runTrainSpec(spec: RunSpec, directory: string): Promise<TrainRunMetrics> {
   const { benchmark, d, n, targetEntropy, relativeEpsilon, seed, options } = spec.config;
@@ -45,6 +45,16 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
   const task = await loadFlowTask({ name: benchmark, d, options });
   const pairsPerCoupling =
     options.pairsPerCoupling === undefined ? undefined : integer('pairsPerCoupling', n);
+  const fitSteps = options.fitSteps === undefined ? undefined : integer('fitSteps', 1);
+  const refineDual = options.refineDual ?? false;
+  if (typeof refineDual !== 'boolean') {
+    throw new InvalidArgumentError({
+      functionName: 'runTrainSpec',
+      argumentName: 'options.refineDual',
+      message: 'must be true or false',
+      value: refineDual,
+    });
+  }
   const training = {
     steps: integer('steps', 1500),
     batchSize: integer('batchSize', 256),
@@ -63,6 +73,8 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       coupling,
       otBatchSize: n,
       pairsPerCoupling,
+      fitSteps,
+      refineDual,
       seed,
       ...sinkhornSettingsOfRun(spec.config),
     },
@@ -80,6 +92,8 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       relativeEpsilon,
       otBatchSize: n,
       pairsPerCoupling: pairsPerCoupling ?? null,
+      fitSteps: fitSteps ?? null,
+      refineDual,
       batchSize: training.batchSize,
       hiddenLayers: training.hiddenLayers,
       width: training.width,
@@ -104,6 +118,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       workers: outcome.workers,
       semidiscreteFitSteps: outcome.semidiscreteFit?.steps ?? null,
       semidiscreteMarginalError: outcome.semidiscreteFit?.marginalError ?? null,
+      semidiscreteRefinedSteps: outcome.semidiscreteFit?.refinedSteps ?? null,
       curvature: evaluation.curvature,
       reconstruction: evaluation.reconstruction,
       l2Uvp: evaluation.l2Uvp,

@@ -14,6 +14,10 @@ export interface TrainRunConfig {
   readonly otBatchSize: number;
   /** Pairs per `ot` coupling; null for the default (one pair per point). */
   readonly pairsPerCoupling: number | null;
+  /** `semidiscrete`: the most Adam steps of the dual's fit; null for the default (10 000). */
+  readonly fitSteps: number | null;
+  /** `semidiscrete`: refine the dual on the training noise. */
+  readonly refineDual: boolean;
   readonly batchSize: number;
   readonly hiddenLayers: number;
   readonly width: number;
@@ -33,6 +37,8 @@ export const TRAIN_RUN_DEFAULTS: TrainRunConfig = {
   relativeEpsilon: null,
   otBatchSize: 4096,
   pairsPerCoupling: null,
+  fitSteps: null,
+  refineDual: false,
   batchSize: 256,
   hiddenLayers: 3,
   width: 256,
@@ -49,6 +55,8 @@ export const TRAIN_RUN_FLAGS: { readonly [K in keyof TrainRunConfig]: string } =
   relativeEpsilon: '--relative-epsilon',
   otBatchSize: '--ot-batch-size',
   pairsPerCoupling: '--pairs-per-coupling',
+  fitSteps: '--fit-steps',
+  refineDual: '--refine-dual',
   batchSize: '--batch-size',
   hiddenLayers: '--hidden-layers',
   width: '--width',
@@ -93,6 +101,7 @@ function usedBy(coupling: CouplingName, key: keyof TrainRunConfig): boolean {
   if (key === 'relativeEpsilon') return sinkhorn || semidiscrete;
   if (key === 'otBatchSize') return sinkhorn || semidiscrete || coupling === 'exact';
   if (key === 'pairsPerCoupling') return coupling === 'ot';
+  if (key === 'fitSteps' || key === 'refineDual') return semidiscrete;
   return true;
 }
 

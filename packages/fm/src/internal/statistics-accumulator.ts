@@ -57,6 +57,11 @@ export class StatisticsAccumulator {
     this.#fit = report;
   }
 
+  /** Replaces the fit's report (a dual refined since), without counting its seconds again. */
+  updateFit(report: SemidiscreteFitReport): void {
+    this.#fit = report;
+  }
+
   addPairs(count: number, samplingSeconds: number): void {
     this.#pairs += count;
     this.#samplingSeconds += samplingSeconds;

@@ -160,6 +160,11 @@ export interface SemidiscreteFitReport {
   /** Fraction of the data's variance those components keep, or null without PCA. */
   readonly explainedVarianceRatio: number | null;
   readonly origin: 'fit' | 'given' | 'checkpoint';
+  /**
+   * Steps of the fit taken during training, one per chunk of pairs (`refineDual`); absent when the
+   * dual is not refined. `steps` counts the fit before training only.
+   */
+  readonly refinedSteps?: number;
 }
 
 /**

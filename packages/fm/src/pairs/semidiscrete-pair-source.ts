@@ -15,6 +15,7 @@ import {
   type SemidiscreteCost,
   type SemidiscreteProgress,
   type SemidiscreteSolution,
+  type SemidiscreteState,
   type SolveSemidiscreteOptions,
   solveSemidiscrete,
 } from '@sinkflow/ot';
@@ -22,6 +23,11 @@ import type { DistributionSampler } from '../data/distribution-sampler.js';
 import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
 import { createStreamPairSource } from '../internal/stream-pair-source.js';
 import type { PairSource, PairSourceState, SemidiscreteFitReport } from './pair-source.js';
+import {
+  DualRefinementLog,
+  refinementCheckpoint,
+  restoredRefinement,
+} from './semidiscrete-refinement.js';
 
 /** How the dual is fitted (see `SolveSemidiscreteOptions` of `@sinkflow/ot`). */
 export type SemidiscreteFitOptions = Pick<
@@ -45,6 +51,8 @@ export interface SemidiscreteDual {
   readonly epsilon: number;
   /** What its fit reached, to report (unknown fields are null when absent). */
   readonly fit?: Partial<SemidiscreteFitReport>;
+  /** The fit's final state (`solution.state`): needed to refine the dual (`refineDual`). */
+  readonly state?: SemidiscreteState;
 }
 
 /** Options of {@link createSemidiscretePairSource}. */
@@ -77,6 +85,15 @@ export interface SemidiscretePairSourceOptions {
   readonly fit?: SemidiscreteFitOptions;
   /** A dual fitted before: no fit in `start()`. */
   readonly dual?: SemidiscreteDual;
+  /**
+   * Go on fitting the dual during training: every chunk's noise also takes one step of the fit
+   * (`refine` of `createPartnerSampler`: the solver's own Adam step, with the fit's `learningRate`
+   * and `averageDecay`; one more score pass per chunk), so the coupling keeps converging on the
+   * noise the flow trains on [mousavi2025semidiscrete]. Needs the fit's state: the source's own
+   * fit, a checkpoint of a refining source, or `dual.state`. Checkpoints keep the refined state.
+   * @default false
+   */
+  readonly refineDual?: boolean;
   /** Pairs per chunk of the stream (fresh noise each). @default 2048 */
   readonly samplesPerChunk?: number;
   /**
@@ -128,6 +145,7 @@ export function createSemidiscretePairSource({
   pcaComponents,
   fit = {},
   dual: givenDual,
+  refineDual = false,
   samplesPerChunk = 2048,
   seed = 0,
   onFitProgress,
@@ -191,6 +209,37 @@ export function createSemidiscretePairSource({
       });
     }
   }
+  if (typeof refineDual !== 'boolean') {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'refineDual',
+      message: 'must be a boolean',
+      value: refineDual,
+    });
+  }
+  if (refineDual && givenDual !== undefined && givenDual.state === undefined) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'refineDual',
+      message: "needs the fit's state to go on with it: give dual.state (solution.state)",
+    });
+  }
+  if (
+    refineDual &&
+    givenDual?.state !== undefined &&
+    !(
+      Array.isArray(givenDual.state.gAverage) &&
+      givenDual.state.gAverage.length === givenDual.g.length &&
+      givenDual.state.gAverage.every((value, j) => value === givenDual.g[j])
+    )
+  ) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'dual.state',
+      message:
+        'is not the state of dual.g (its gAverage must be g: pass solution.g and solution.state)',
+    });
+  }
   let data: PointCloud | undefined = givenData;
   // The cloud the cost sees: the data, or its principal components (computed once).
   let scored: { readonly cloud: PointCloud; readonly projection: Projection | null } | null = null;
@@ -198,6 +247,18 @@ export function createSemidiscretePairSource({
   let fitReport: SemidiscreteFitReport | null = null;
   // The points and the dual, loaded once into the score kernel's memory (wasm, threads).
   let sampler: PartnerSampler | null = null;
+  // refineDual: the fit's state before training, the refined states of the chunks prepared, the
+  // statistics to report the refined steps to, and a count of starts (a chunk prepared for an
+  // earlier start must not step the dual of this one).
+  let fitState: SemidiscreteState | null = null;
+  let refineFrom = 0;
+  let refinement: DualRefinementLog | null = null;
+  let refinedStatistics: { updateFit(report: SemidiscreteFitReport): void } | null = null;
+  let starts = 0;
+  const refinedReport = (state: SemidiscreteState): SemidiscreteFitReport => {
+    const report = fitReport as SemidiscreteFitReport;
+    return { ...report, refinedSteps: state.step - refineFrom };
+  };
 
   const fitSource = (
     count: number,
@@ -215,6 +276,19 @@ export function createSemidiscretePairSource({
     return projection === null ? points : project(points, count, projection);
   };
 
+  /**
+   * Refines from `state` on (the dual it holds pairs the first chunk); `from` is the fit's step
+   * when training began, so `state.step - from` steps were refined.
+   */
+  const startRefinement = (state: SemidiscreteState, from = state.step): void => {
+    fitState ??= state;
+    refineFrom = from;
+    dual = { g: Float64Array.from(state.gAverage), epsilon: state.epsilon };
+    if (refinement === null) refinement = new DualRefinementLog(state);
+    else refinement.reset(state);
+    refinedStatistics?.updateFit(refinedReport(state));
+  };
+
   return createStreamPairSource({
     kind: 'semidiscrete',
     d,
@@ -222,6 +296,13 @@ export function createSemidiscretePairSource({
     prefetch: 1,
     async prepare(state, statistics) {
       statistics.execution = 'main-thread';
+      starts += 1;
+      refinedStatistics = statistics;
+      if (refineDual) {
+        // The sampler holds the refined dual of the last run: start from the state restored below.
+        await sampler?.dispose();
+        sampler = null;
+      }
       if (data === undefined) {
         const points = await drawPoints(target as DistributionSampler, {
           count: n,
@@ -243,10 +324,27 @@ export function createSemidiscretePairSource({
         dual = saved.dual;
         fitReport = saved.fit;
         statistics.addFit(fitReport);
+        if (refineDual) {
+          const restored = restoredRefinement(
+            state as PairSourceState,
+            saved.dual,
+            `${functionName}.start`,
+          );
+          if (restored === null) {
+            throw new InvalidArgumentError({
+              functionName: `${functionName}.start`,
+              argumentName: 'refineDual',
+              message: 'the checkpoint was saved by a source that did not refine its dual',
+            });
+          }
+          startRefinement(restored.state, restored.from);
+        }
         return;
       }
       if (dual !== null && fitReport !== null) {
+        // A new start without a checkpoint: the fitted dual again, unrefined.
         statistics.addFit(fitReport);
+        if (refineDual) startRefinement(fitState as SemidiscreteState);
         return;
       }
       const components = {
@@ -274,6 +372,7 @@ export function createSemidiscretePairSource({
           origin: 'given',
         };
         statistics.addFit(fitReport);
+        if (refineDual) startRefinement(givenDual.state as SemidiscreteState);
         return;
       }
       const solution: SemidiscreteSolution = await solveSemidiscrete({
@@ -299,8 +398,10 @@ export function createSemidiscretePairSource({
         origin: 'fit',
       };
       statistics.addFit(fitReport);
+      if (refineDual) startRefinement(solution.state);
     },
     async submit(index) {
+      const start = starts;
       const x0 = await drawPoints(source, {
         count: samplesPerChunk,
         random: root.split(2 * index + 1),
@@ -318,7 +419,19 @@ export function createSemidiscretePairSource({
         cost,
         epsilon: kept.epsilon,
         capacity: samplesPerChunk,
+        ...(refinement === null
+          ? {}
+          : {
+              refine: {
+                state: refinement.current(null),
+                learningRate: fit.learningRate,
+                averageDecay: fit.averageDecay,
+              },
+            }),
       });
+      // Prepared for an earlier start (a restart while it waited): it must not step this dual.
+      if (start !== starts) throw new Error('a chunk of an earlier start');
+      refinement?.beforeChunk(index, sampler);
       const x = projection === null ? x0 : project(x0, samplesPerChunk, projection);
       const { indices } = sampler.sample({
         x: { data: x, n: samplesPerChunk, d: cloud.d },
@@ -330,6 +443,8 @@ export function createSemidiscretePairSource({
         for (let c = 0; c < d; c += 1) x1[k * d + c] = points.data[j * d + c] as number;
       }
       const samplingSeconds = (performance.now() - started) / 1000;
+      if (refinement !== null)
+        refinedStatistics?.updateFit(refinedReport(refinement.current(sampler)));
       return {
         result: Promise.resolve({
           x0,
@@ -340,19 +455,27 @@ export function createSemidiscretePairSource({
         }),
       };
     },
-    saveExtra() {
+    entered(index) {
+      refinement?.entered(index);
+    },
+    saveExtra({ chunk }) {
       const kept = dual as { readonly g: Float64Array; readonly epsilon: number };
       const report = fitReport as SemidiscreteFitReport;
+      const base = {
+        epsilon: kept.epsilon,
+        fitSeconds: report.seconds,
+        fitConverged: report.converged,
+        fit: JSON.stringify(report),
+        cost,
+        pcaComponents: pcaComponents ?? 0,
+      };
+      if (refinement === null) return { extra: base, arrays: { g: kept.g } };
+      // The dual the chunk at the position was paired with, and the fit's state then.
+      const refined = refinement.stateAt(chunk, sampler);
+      const saved = refinementCheckpoint(refined, refineFrom);
       return {
-        extra: {
-          epsilon: kept.epsilon,
-          fitSeconds: report.seconds,
-          fitConverged: report.converged,
-          fit: JSON.stringify(report),
-          cost,
-          pcaComponents: pcaComponents ?? 0,
-        },
-        arrays: { g: kept.g },
+        extra: { ...base, ...saved.extra },
+        arrays: { g: Float64Array.from(refined.gAverage), ...saved.arrays },
       };
     },
     async dispose() {
