@@ -56,4 +56,13 @@ sweep pa-d32-supervised.yaml
 sweep pa-d32-sharp.yaml
 sweep pa-d16-n16384.yaml
 sweep pa-d32-n16384.yaml
+# 4. Figure 2: the W2 benchmark (w2-mix3to10) at d = 16 and 32; needs SINKFLOW_W2_CHECKPOINTS.
+if [ -n "${SINKFLOW_W2_CHECKPOINTS:-}" ]; then
+  for config in w2-d16.yaml w2-d16-independent.yaml w2-d16-supervised.yaml \
+    w2-d32.yaml w2-d32-independent.yaml w2-d32-supervised.yaml; do
+    sweep "$config"
+  done
+else
+  echo "$(date -u +%FT%TZ) skipped the W2 sweeps: set SINKFLOW_W2_CHECKPOINTS to the Mix3toMix10 folder"
+fi
 echo "$(date -u +%FT%TZ) study finished"
