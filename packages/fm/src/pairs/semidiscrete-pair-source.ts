@@ -413,24 +413,30 @@ export function createSemidiscretePairSource({
       const kept = dual as { readonly g: Float64Array; readonly epsilon: number };
       const points = data as PointCloud;
       const { cloud, projection } = scored as NonNullable<typeof scored>;
-      sampler ??= await createPartnerSampler({
-        y: cloud,
-        g: kept.g,
-        cost,
-        epsilon: kept.epsilon,
-        capacity: samplesPerChunk,
-        ...(refinement === null
-          ? {}
-          : {
-              refine: {
-                state: refinement.current(null),
-                learningRate: fit.learningRate,
-                averageDecay: fit.averageDecay,
-              },
-            }),
-      });
-      // Prepared for an earlier start (a restart while it waited): it must not step this dual.
-      if (start !== starts) throw new Error('a chunk of an earlier start');
+      // A chunk prepared for an earlier start (a restart while it waited) must neither step nor
+      // install the dual of this one.
+      const stale = () => start !== starts;
+      if (sampler === null) {
+        const created = await createPartnerSampler({
+          y: cloud,
+          g: kept.g,
+          cost,
+          epsilon: kept.epsilon,
+          capacity: samplesPerChunk,
+          ...(refinement === null
+            ? {}
+            : {
+                refine: {
+                  state: refinement.current(null),
+                  learningRate: fit.learningRate,
+                  averageDecay: fit.averageDecay,
+                },
+              }),
+        });
+        if (stale()) await created.dispose();
+        else sampler = created;
+      }
+      if (stale() || sampler === null) throw new Error('a chunk of an earlier start');
       refinement?.beforeChunk(index, sampler);
       const x = projection === null ? x0 : project(x0, samplesPerChunk, projection);
       const { indices } = sampler.sample({
