@@ -7,6 +7,17 @@ import { sinkflow } from './run-cli-helper.js';
 const directory = mkdtempSync(join(tmpdir(), 'sinkflow-train-'));
 const path = (name: string) => join(directory, name);
 const tiny = ['--d', '4', '--batch-size', '32', '--width', '16', '--hidden-layers', '1'];
+/** `train` of a tiny model on semidiscrete pairs over 64 target points, into `out`. */
+const semidiscreteTrain = (out: string) => [
+  'train',
+  ...tiny,
+  '--coupling',
+  'semidiscrete',
+  '--ot-batch-size',
+  '64',
+  '--out',
+  out,
+];
 
 describe('sinkflow train and evaluate', () => {
   it('trains with OT pairs, checkpoints, resumes and evaluates the saved model', async () => {
@@ -102,16 +113,9 @@ describe('sinkflow train and evaluate', () => {
   it('trains on semidiscrete pairs: fresh noise, partners from a dual fitted before training', async () => {
     const json = path('semidiscrete.json');
     const result = await sinkflow(
-      'train',
-      ...tiny,
-      '--coupling',
-      'semidiscrete',
-      '--ot-batch-size',
-      '64',
+      ...semidiscreteTrain(path('semidiscrete')),
       '--steps',
       '3',
-      '--out',
-      path('semidiscrete'),
       '--json',
       json,
     );
@@ -132,17 +136,7 @@ describe('sinkflow train and evaluate', () => {
   }, 60_000);
 
   it("--fit-steps caps the dual's fit and --refine-dual goes on with it on the training noise, across --resume", async () => {
-    const out = path('refined');
-    const args = [
-      'train',
-      ...tiny,
-      '--coupling',
-      'semidiscrete',
-      '--ot-batch-size',
-      '64',
-      '--out',
-      out,
-    ];
+    const args = semidiscreteTrain(path('refined'));
     const first = await sinkflow(
       ...args,
       '--fit-steps',

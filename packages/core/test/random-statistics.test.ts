@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalCdf } from '../../../tools/vitest/normal-cdf.js';
 import { fillCounterGumbelRow, fillCounterUniformRow } from '../src/random/counter-random.js';
 import { createRandomGenerator } from '../src/random/random-generator.js';
 
@@ -35,30 +36,6 @@ function kolmogorovSmirnov(values: Float64Array, cdf: (x: number) => number): nu
   return statistic;
 }
 
-/** erfc with fractional error < 1.2e-7 (Numerical Recipes' Chebyshev fit), ample for KS at 1e-3. */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const polynomial =
-    -1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t *
-                      (0.27886807 +
-                        t *
-                          (-1.13520398 +
-                            t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const value = t * Math.exp(-z * z + polynomial);
-  return x >= 0 ? value : 2 - value;
-}
-
-const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
 const gumbelCdf = (x: number): number => Math.exp(-Math.exp(-x));
 const uniformCdf = (x: number): number => x;
 

@@ -1,34 +1,10 @@
+import { normalCdf } from '../../../tools/vitest/normal-cdf.js';
+
 /**
  * Closed forms of the hard semidiscrete problem in one dimension, cost 1/2 (x - y)^2, source
  * N(0, 1): the Laguerre cells of sorted points are intervals, so their masses are differences of
  * Phi at the boundaries (no sampling). Test helpers.
  */
-
-/** Phi(x) = erfc(-x / sqrt 2) / 2, erfc by Numerical Recipes' Chebyshev fit (relative error < 1.2e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
-}
 
 /**
  * The boundaries between the cells of sorted points `y` under the dual `g`: between y_j and

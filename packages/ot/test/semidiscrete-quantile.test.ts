@@ -1,8 +1,9 @@
 import { createPointCloud } from '@sinkflow/core';
 import { describe, expect, it } from 'vitest';
+import { normalCdf } from '../../../tools/vitest/normal-cdf.js';
 import { solveSemidiscrete } from '../src/index.js';
 import { loadFixture } from './load-fixture.js';
-import { exactChiSquare1d, laguerreBoundaries1d, normalCdf } from './normal-quantile-cells.js';
+import { exactChiSquare1d, laguerreBoundaries1d } from './normal-quantile-cells.js';
 
 interface QuantileFixture {
   readonly cases: readonly {
