@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the four sweeps into one database (resumable: run again after any interruption), niced so
+# Runs the six sweeps (four couplings, then a short fit without and with refineDual) into one database (resumable: run again after any interruption), niced so
 # that it only takes the CPU the other studies leave. From a built clone:
 #   apps/lab/configs/semidiscrete-comparison/run.sh OUT
 # then: node packages/cli/dist/cli.js report --db OUT/results.duckdb --sweep 'sd-compare-*' --markdown OUT/table.md --out OUT/report.html
