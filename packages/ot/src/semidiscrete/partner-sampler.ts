@@ -85,7 +85,10 @@ export interface PartnerSampler {
  * WebAssembly SIMD kernels on all threads where the host has WebAssembly and shared memory, else
  * the TypeScript reference), and each `sample` call writes its rows into the same memory. The
  * partners are those of {@link samplePartners} (argmax, or Gumbel-max with the keyed noise of
- * `@sinkflow/core`), up to float32 ties of the scores.
+ * `@sinkflow/core`), up to float32 ties of the scores. With `refine: { state }` every `sample`
+ * also takes the fit's next Adam step on its rows (`g <- g + lr_t m_hat / sqrt(v_hat)`, gradient
+ * `b_j - (1/B) sum_i pi_j(x_i)` at the iterate), and the next call samples with the new average:
+ * the dual `solveSemidiscrete` would reach on the same draws.
  *
  * @throws {@link InvalidArgumentError} naming the bad argument.
  * @example
