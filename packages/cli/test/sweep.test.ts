@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +124,27 @@ describe('sweep configuration', () => {
 });
 
 describe('a killed sweep resumes without losing finished runs', () => {
+  it('counts only its own runs when another config shares its sweep name (more seeds)', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sinkflow-sweep-name-'));
+    const grid = (seed: number) =>
+      `name: shared\nbenchmarks: [piecewise-affine]\ndimensions: [2]\notBatchSizes: [16]\ntargetEntropies: [0.3]\nseeds: [${seed}]\n`;
+    const results: { total: number; done: number }[] = [];
+    for (const seed of [0, 1]) {
+      const configPath = join(directory, `seed${seed}.yaml`);
+      writeFileSync(configPath, grid(seed));
+      const json = join(directory, `seed${seed}.json`);
+      const args = ['--db', join(directory, 'db.duckdb'), '--runs', join(directory, 'runs')];
+      const result = await sinkflow('sweep', configPath, ...args, '--json', json);
+      expect(result.code, result.stderr).toBe(0);
+      results.push(JSON.parse(readFileSync(json, 'utf8')));
+    }
+    // The second config's summary counts its one run, not the first config's as well (2/1 before).
+    expect(results.map(({ total, done }) => [total, done])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+  }, 60_000);
+
   it('kill -9 mid-run, then the same command completes the sweep', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'sinkflow-sweep-'));
     const configPath = join(directory, 'resume.yaml');

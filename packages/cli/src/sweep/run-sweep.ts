@@ -134,7 +134,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, worker));
-    const runs = await store.list(config.name);
+    // This config's runs only: another config may share the sweep name (more seeds of a grid).
+    const ids = new Set(specs.map((spec) => spec.id));
+    const runs = (await store.list(config.name)).filter((run) => ids.has(run.id));
     return {
       sweep: config.name,
       total: specs.length,
