@@ -3,6 +3,7 @@ import {
   InvalidArgumentError,
   type PointCloud,
   requireInteger,
+  requirePositiveNumber,
 } from '@sinkflow/core';
 import { defaultScoreKernel } from './default-score-kernel.js';
 import {
@@ -12,7 +13,12 @@ import {
   type SamplePartnersOptions,
   sampleWithDual,
 } from './sample-partners.js';
-import { type AscentIterate, ascentStep } from './semidiscrete-ascent.js';
+import {
+  createDualAscent,
+  DEFAULT_AVERAGE_DECAY,
+  defaultLearningRate,
+  requireAverageDecay,
+} from './semidiscrete-ascent.js';
 import type { ScoreKernel } from './semidiscrete-score-pass.js';
 import { type SemidiscreteState, validateSemidiscreteState } from './semidiscrete-state.js';
 import { scoreOffsets } from './semidiscrete-target.js';
@@ -178,63 +184,20 @@ function startRefinement(
       message: 'is not g: give the state of the fit whose dual the sampler uses',
     });
   }
-  const { learningRate = 0.01 * (saved.costStd > 0 ? saved.costStd : 1), averageDecay = 0.99 } =
-    refine;
-  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'refine.learningRate',
-      message: 'must be a finite number > 0',
-      value: learningRate,
-    });
-  }
-  if (!(typeof averageDecay === 'number' && averageDecay >= 0 && averageDecay < 1)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'refine.averageDecay',
-      message: 'must be a number in [0, 1)',
-      value: averageDecay,
-    });
-  }
-  const iterate: AscentIterate = {
-    g: Float64Array.from(saved.g),
-    gAverage: Float64Array.from(saved.gAverage),
-    firstMoment: Float64Array.from(saved.firstMoment),
-    secondMoment: Float64Array.from(saved.secondMoment),
-    step: saved.step,
-  };
+  const {
+    learningRate = defaultLearningRate(saved.costStd),
+    averageDecay = DEFAULT_AVERAGE_DECAY,
+  } = refine;
+  requirePositiveNumber(learningRate, { functionName, argumentName: 'refine.learningRate' });
+  requireAverageDecay(averageDecay, functionName, 'refine.averageDecay');
   const { target, epsilon } = dual;
-  const iterateOffsets = new Float64Array(target.count);
-  const sums = new Float64Array(target.count);
+  const ascent = createDualAscent({ target, state: saved, epsilon, learningRate, averageDecay });
   return {
     step(kernel, x) {
       if (x.n === 0) return;
-      scoreOffsets(target, iterate.g, epsilon, iterateOffsets);
-      sums.fill(0);
-      kernel(target, {
-        x: x.data,
-        count: x.n,
-        offsets: iterateOffsets,
-        mode: epsilon > 0 ? 'softmax' : 'argmax',
-        epsilon,
-        assignmentSums: sums,
-      });
-      ascentStep(iterate, {
-        sums,
-        batchSize: x.n,
-        weights: target.weights,
-        learningRate,
-        averageDecay,
-      });
-      scoreOffsets(target, iterate.gAverage, epsilon, dual.offsets);
+      ascent.advance(kernel, x.data, x.n);
+      scoreOffsets(target, ascent.gAverage, epsilon, dual.offsets);
     },
-    state: () => ({
-      ...saved,
-      step: iterate.step,
-      g: Array.from(iterate.g),
-      gAverage: Array.from(iterate.gAverage),
-      firstMoment: Array.from(iterate.firstMoment),
-      secondMoment: Array.from(iterate.secondMoment),
-    }),
+    state: () => ({ ...saved, ...ascent.saved() }),
   };
 }

@@ -9,7 +9,12 @@ import {
 } from '@sinkflow/core';
 import { costStandardDeviation, type Epsilon, resolveEpsilon } from '@sinkflow/entropy';
 import { defaultScoreKernel } from './default-score-kernel.js';
-import { type AscentIterate, ascentStep } from './semidiscrete-ascent.js';
+import {
+  createDualAscent,
+  DEFAULT_AVERAGE_DECAY,
+  defaultLearningRate,
+  requireAverageDecay,
+} from './semidiscrete-ascent.js';
 import {
   EVALUATION_CHUNK,
   type Evaluation,
@@ -24,7 +29,6 @@ import {
   type SemidiscreteCost,
   type SemidiscreteSource,
   type SemidiscreteTarget,
-  scoreOffsets,
   standardNormalSource,
 } from './semidiscrete-target.js';
 
@@ -212,7 +216,7 @@ export async function solveSemidiscreteWith(
     epsilon: epsilonOption = 0,
     batchSize = 1024,
     learningRate: learningRateOption,
-    averageDecay = 0.99,
+    averageDecay = DEFAULT_AVERAGE_DECAY,
     threshold = 1e-3,
     maxSteps = 10_000,
     evaluateEvery = 100,
@@ -245,14 +249,7 @@ export async function solveSemidiscreteWith(
       EVALUATION_CHUNK * Math.ceil((4 * Math.sqrt(2 * y.n)) / threshold / EVALUATION_CHUNK),
     );
   requireInteger(evaluationSize, { functionName, argumentName: 'evaluationSize', minimum: 2 });
-  if (!(typeof averageDecay === 'number' && averageDecay >= 0 && averageDecay < 1)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: 'averageDecay',
-      message: 'must be a number in [0, 1)',
-      value: averageDecay,
-    });
-  }
+  requireAverageDecay(averageDecay, functionName, 'averageDecay');
   if (initialState === undefined) {
     requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
   }
@@ -317,26 +314,16 @@ export async function solveSemidiscreteWith(
       }
     }
     const epsilon = state.epsilon;
-    const learningRate = learningRateOption ?? 0.01 * (state.costStd > 0 ? state.costStd : 1);
+    const learningRate = learningRateOption ?? defaultLearningRate(state.costStd);
     const random = createRandomGenerator({ state: state.random });
-    const iterate: AscentIterate = {
-      g: Float64Array.from(state.g),
-      gAverage: Float64Array.from(state.gAverage),
-      firstMoment: Float64Array.from(state.firstMoment),
-      secondMoment: Float64Array.from(state.secondMoment),
-      step: state.step,
-    };
-    const { g, gAverage, firstMoment, secondMoment } = iterate;
+    const iterate = createDualAscent({ target, state, epsilon, learningRate, averageDecay });
+    const { gAverage } = iterate;
     // Seconds over every call of a resumed fit: those saved in the state, then this call's.
     const earlierSeconds = state.seconds ?? 0;
     const elapsed = () => earlierSeconds + (performance.now() - start) / 1000;
     const snapshot = (): SemidiscreteState => ({
       version: 1,
-      step: iterate.step,
-      g: Array.from(g),
-      gAverage: Array.from(gAverage),
-      firstMoment: Array.from(firstMoment),
-      secondMoment: Array.from(secondMoment),
+      ...iterate.saved(),
       epsilon,
       costStd: state.costStd,
       random: random.getState(),
@@ -353,9 +340,6 @@ export async function solveSemidiscreteWith(
         functionName,
       });
 
-    const weights = target.weights;
-    const offsets = new Float64Array(n);
-    const sums = new Float64Array(n);
     const errors: { step: number; marginalError: number }[] = [];
     let last: Evaluation | undefined;
     let lastStep = -1;
@@ -376,18 +360,11 @@ export async function solveSemidiscreteWith(
     let converged = false;
     while (iterate.step < maxSteps) {
       signal?.throwIfAborted();
-      scoreOffsets(target, g, epsilon, offsets);
-      sums.fill(0);
-      const x = drawSource(source, batchSize, target.d, random, functionName);
-      kernel(target, {
-        x,
-        count: batchSize,
-        offsets,
-        mode: epsilon > 0 ? 'softmax' : 'argmax',
-        epsilon,
-        assignmentSums: sums,
-      });
-      ascentStep(iterate, { sums, batchSize, weights, learningRate, averageDecay });
+      iterate.advance(
+        kernel,
+        drawSource(source, batchSize, target.d, random, functionName),
+        batchSize,
+      );
       if (iterate.step % evaluateEvery === 0) {
         record(evaluate());
         if (isConverged(last as Evaluation, threshold)) {
