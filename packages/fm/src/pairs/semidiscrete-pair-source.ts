@@ -255,9 +255,10 @@ export function createSemidiscretePairSource({
   let refinement: DualRefinementLog | null = null;
   let refinedStatistics: { updateFit(report: SemidiscreteFitReport): void } | null = null;
   let starts = 0;
-  const refinedReport = (state: SemidiscreteState): SemidiscreteFitReport => {
+  /** The fit's report, with the steps refined once the fit's step count is `step`. */
+  const refinedReport = (step: number): SemidiscreteFitReport => {
     const report = fitReport as SemidiscreteFitReport;
-    return { ...report, refinedSteps: state.step - refineFrom };
+    return { ...report, refinedSteps: step - refineFrom };
   };
 
   const fitSource = (
@@ -286,7 +287,7 @@ export function createSemidiscretePairSource({
     dual = { g: Float64Array.from(state.gAverage), epsilon: state.epsilon };
     if (refinement === null) refinement = new DualRefinementLog(state);
     else refinement.reset(state);
-    refinedStatistics?.updateFit(refinedReport(state));
+    refinedStatistics?.updateFit(refinedReport(state.step));
   };
 
   return createStreamPairSource({
@@ -437,7 +438,7 @@ export function createSemidiscretePairSource({
         else sampler = created;
       }
       if (stale() || sampler === null) throw new Error('a chunk of an earlier start');
-      refinement?.beforeChunk(index, sampler);
+      const before = refinement?.beforeChunk(index, sampler);
       const x = projection === null ? x0 : project(x0, samplesPerChunk, projection);
       const { indices } = sampler.sample({
         x: { data: x, n: samplesPerChunk, d: cloud.d },
@@ -449,8 +450,8 @@ export function createSemidiscretePairSource({
         for (let c = 0; c < d; c += 1) x1[k * d + c] = points.data[j * d + c] as number;
       }
       const samplingSeconds = (performance.now() - started) / 1000;
-      if (refinement !== null)
-        refinedStatistics?.updateFit(refinedReport(refinement.current(sampler)));
+      // The chunk took one step of the fit (no second copy of the sampler's state to count it).
+      if (before !== undefined) refinedStatistics?.updateFit(refinedReport(before.step + 1));
       return {
         result: Promise.resolve({
           x0,

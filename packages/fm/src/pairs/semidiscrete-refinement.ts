@@ -23,9 +23,11 @@ export class DualRefinementLog {
     return sampler?.state() ?? this.#start;
   }
 
-  /** Call before pairing chunk `index` (chunks are paired in order). */
-  beforeChunk(index: number, sampler: PartnerSampler | null): void {
-    this.#before.set(index, this.current(sampler));
+  /** Call before pairing chunk `index` (chunks are paired in order); returns the state kept. */
+  beforeChunk(index: number, sampler: PartnerSampler | null): SemidiscreteState {
+    const state = this.current(sampler);
+    this.#before.set(index, state);
+    return state;
   }
 
   /** The consumer entered chunk `index`: earlier chunks can no longer be a checkpoint's position. */
