@@ -114,8 +114,8 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       trainSeconds: outcome.trainSeconds,
       renormalizedEntropy: outcome.renormalizedEntropy,
       sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
-      // What a semidiscrete run's dual reached (null for the other couplings).
       workers: outcome.workers,
+      // What a semidiscrete run's dual reached (null for the other couplings).
       semidiscreteFitSteps: outcome.semidiscreteFit?.steps ?? null,
       semidiscreteMarginalError: outcome.semidiscreteFit?.marginalError ?? null,
       semidiscreteRefinedSteps: outcome.semidiscreteFit?.refinedSteps ?? null,
