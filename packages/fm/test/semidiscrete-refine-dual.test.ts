@@ -102,5 +102,50 @@ describe('createSemidiscretePairSource({ refineDual })', { timeout: 60_000 }, ()
     await expect(refining.start({ state: plain.getState() })).rejects.toMatchObject({
       argumentName: 'refineDual',
     });
+    // A given state of another length, or with a NaN, is refused where it is given.
+    const short = { ...solution.state, g: solution.state.g.slice(1) };
+    expect(() =>
+      open({ ...base, dual: { g: solution.g, epsilon: 0, state: short }, refineDual: true }),
+    ).toThrow(expect.objectContaining({ argumentName: 'dual.state.g' }));
+  });
+
+  it('refuses a forged refinement in a checkpoint when it starts, before pairing anything', async () => {
+    const first = open({ ...base, refineDual: true });
+    await first.start();
+    await first.next({ count: 300 });
+    const state = first.getState();
+    const forge = async (
+      change: (copy: { extra: Record<string, unknown>; arrays: Record<string, unknown> }) => void,
+      argumentName: string,
+    ) => {
+      const copy = {
+        ...state,
+        extra: { ...state.extra },
+        arrays: { ...state.arrays },
+      };
+      change(copy);
+      const resumed = open({ ...base, refineDual: true });
+      await expect(resumed.start({ state: copy as typeof state })).rejects.toMatchObject({
+        argumentName,
+      });
+    };
+    await forge((copy) => {
+      copy.arrays.refineIterate = new Float64Array(N + 1);
+    }, 'state.refinement.g');
+    await forge((copy) => {
+      const moments = Float64Array.from(state.arrays.refineSecondMoment as Float64Array);
+      moments[3] = Number.NaN;
+      copy.arrays.refineSecondMoment = moments;
+    }, 'state.refinement.secondMoment[3]');
+    await forge((copy) => {
+      copy.extra.refineStep = -1;
+    }, 'state.refinement.step');
+    await forge((copy) => {
+      copy.extra.refineFrom = (state.extra.refineStep as number) + 1;
+    }, 'state.extra.refineFrom');
+    // The untouched checkpoint still resumes.
+    const resumed = open({ ...base, refineDual: true });
+    await resumed.start({ state });
+    expect((await resumed.next({ count: 10 })).x1).toHaveLength(10);
   });
 });

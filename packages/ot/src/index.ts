@@ -97,6 +97,7 @@ export type {
 } from './semidiscrete/sample-partners.js';
 export { samplePartners } from './semidiscrete/sample-partners.js';
 export type { SemidiscreteState } from './semidiscrete/semidiscrete-state.js';
+export { validateSemidiscreteState } from './semidiscrete/semidiscrete-state.js';
 export type {
   SemidiscreteCost,
   SemidiscreteSource,

@@ -11,6 +11,7 @@ import {
   type SolveSemidiscreteOptions,
   samplePartners,
   solveSemidiscrete,
+  validateSemidiscreteState,
 } from '../src/index.js';
 
 function gaussianPoints(n: number, d: number, seed: number): PointCloud {
@@ -237,5 +238,24 @@ describe('solveSemidiscrete: typed errors name the argument', () => {
         }),
       'initialState.epsilon',
     );
+  });
+
+  it('validateSemidiscreteState: a state read back from JSON passes; a forged one names its field', async () => {
+    const { state } = await solveSemidiscrete({ ...base, maxSteps: 1 });
+    const count = state.g.length;
+    const read = JSON.parse(JSON.stringify(state));
+    expect(validateSemidiscreteState(read, count, 'load', 'saved')).toBe(read);
+    const cases: [string, unknown, number][] = [
+      ['saved.secondMoment[2]', { ...read, secondMoment: read.secondMoment.with(2, null) }, count],
+      ['saved.g', read, count + 1],
+      ['saved.step', { ...read, step: 1.5 }, count],
+      ['saved.random', { ...read, random: {} }, count],
+      ['saved', [read], count],
+    ];
+    for (const [argumentName, value, points] of cases) {
+      expect(() => validateSemidiscreteState(value, points, 'load', 'saved')).toThrow(
+        expect.objectContaining({ functionName: 'load', argumentName }),
+      );
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   type SemidiscreteState,
   type SolveSemidiscreteOptions,
   solveSemidiscrete,
+  validateSemidiscreteState,
 } from '@sinkflow/ot';
 import type { DistributionSampler } from '../data/distribution-sampler.js';
 import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
@@ -224,14 +225,13 @@ export function createSemidiscretePairSource({
       message: "needs the fit's state to go on with it: give dual.state (solution.state)",
     });
   }
+  if (refineDual && givenDual?.state !== undefined) {
+    validateSemidiscreteState(givenDual.state, givenDual.g.length, functionName, 'dual.state');
+  }
   if (
     refineDual &&
     givenDual?.state !== undefined &&
-    !(
-      Array.isArray(givenDual.state.gAverage) &&
-      givenDual.state.gAverage.length === givenDual.g.length &&
-      givenDual.state.gAverage.every((value, j) => value === givenDual.g[j])
-    )
+    !givenDual.state.gAverage.every((value, j) => value === givenDual.g[j])
   ) {
     throw new InvalidArgumentError({
       functionName,

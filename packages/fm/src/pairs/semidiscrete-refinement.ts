@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from '@sinkflow/core';
-import type { PartnerSampler, SemidiscreteState } from '@sinkflow/ot';
+import {
+  type PartnerSampler,
+  type SemidiscreteState,
+  validateSemidiscreteState,
+} from '@sinkflow/ot';
 import type { PairSourceState } from './pair-source.js';
 
 /**
@@ -73,8 +77,9 @@ export function refinementCheckpoint(
 
 /**
  * The refinement state saved in a checkpoint by {@link refinementCheckpoint}, around its dual `g`;
- * null when the checkpoint has none (saved without refining). Malformed fields are refused by
- * `createPartnerSampler`'s check of the state; here only their presence and types.
+ * null when the checkpoint has none (saved without refining). A forged or truncated state (arrays
+ * of another length than `g`, non-finite entries) is refused here, when the checkpoint is loaded,
+ * not at the first chunk paired with it.
  */
 export function restoredRefinement(
   state: PairSourceState,
@@ -119,5 +124,14 @@ export function restoredRefinement(
     random: random as SemidiscreteState['random'],
     seconds: refineSeconds,
   };
+  validateSemidiscreteState(restored, dual.g.length, functionName, 'state.refinement');
+  if (!(Number.isSafeInteger(refineFrom) && refineFrom >= 0 && refineFrom <= refineStep)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: 'state.extra.refineFrom',
+      message: `must be an integer in [0, refineStep = ${refineStep}]`,
+      value: refineFrom,
+    });
+  }
   return { state: restored, from: refineFrom };
 }

@@ -42,7 +42,18 @@ export interface SemidiscreteState {
   readonly seconds?: number;
 }
 
-/** Checks a saved state against a problem with `count` points (internal). */
+/**
+ * Checks that `value` is a {@link SemidiscreteState} of a problem with `count` target points:
+ * version 1, a step >= 0, `g`, `gAverage`, `firstMoment` and `secondMoment` of `count` finite
+ * numbers each, a finite `epsilon` and `costStd` >= 0, and a random generator state. Use it on a
+ * state read back from a file before handing it to `solveSemidiscrete` (`initialState`) or to
+ * `createPartnerSampler` (`refine.state`), which run the same check, to refuse a forged or
+ * truncated one where it is read [mousavi2025semidiscrete].
+ *
+ * @returns `value`, typed.
+ * @throws {@link InvalidArgumentError} naming `argumentName` and the field at fault
+ * (`initialState.g[3]`).
+ */
 export function validateSemidiscreteState(
   value: unknown,
   count: number,
