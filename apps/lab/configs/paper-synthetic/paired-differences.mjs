@@ -1,10 +1,11 @@
 // Paired differences between settings of the study, seed by seed (issue 22): runs with the same
 // seed share the model's initialisation, the time draws and the evaluation points, so the
 // difference of a metric between two settings at one seed is free of those sources of noise. For
-// every group of finished train runs (d, options, E) it prints, for each pair of consecutive n (and
-// for each n against I-FM and supervised), the mean difference `later - earlier` over the seeds both
-// have, its standard error `s / sqrt(k)`, and how many seeds the larger n (the OT coupling) is lower
-// (better) on.
+// every group of finished train runs (benchmark, d, options) it prints the mean difference
+// `second - first` over the seeds both have, its standard error `s / sqrt(k)`, and on how many
+// seeds the second is lower (better), for: consecutive n at each E (and the smallest against the
+// largest n), consecutive E from the largest to the smallest at each n (and the largest against the
+// smallest E), and I-FM and supervised against each OT setting.
 //
 //   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [METRIC ...]
 //
@@ -71,65 +72,83 @@ const lines = [
   '| comparison | metric | mean difference ± SE | difference / SE | seeds where the second is lower |',
   '|---|---|---|---|---|',
 ];
-const settings = [...new Set(finished.map((run) => `${run.config.d}|${run.options}`))].sort();
+// Consecutive values, then the first against the last when there are more than two.
+const steps = (values) => {
+  const pairs = values.slice(1).map((value, index) => [values[index], value]);
+  if (values.length > 2) pairs.push([values[0], values.at(-1)]);
+  return pairs;
+};
+const distinct = (runs, key) => [...new Set(runs.map(key))];
+const settings = distinct(
+  finished,
+  (run) => `${run.config.benchmark}|${run.config.d}|${run.options}`,
+).sort();
 for (const setting of settings) {
-  const [d, options] = setting.split('|');
-  const inSetting = (run) => String(run.config.d) === d && run.options === options;
-  const entropies = [
-    ...new Set(
-      finished
-        .filter((run) => inSetting(run) && run.coupling === 'ot')
-        .map((run) => run.config.targetEntropy),
-    ),
-  ].sort((a, b) => a - b);
-  const tag = `d=${d} ${options.replaceAll('"', '')}`;
-  for (const entropy of entropies) {
-    const sizes = [
-      ...new Set(
-        finished
-          .filter(
-            (run) =>
-              inSetting(run) && run.coupling === 'ot' && run.config.targetEntropy === entropy,
-          )
-          .map((run) => run.config.n),
-      ),
-    ].sort((a, b) => a - b);
-    const at = (n) =>
-      bySeed(
-        (run) =>
-          inSetting(run) &&
-          run.coupling === 'ot' &&
-          run.config.targetEntropy === entropy &&
-          run.config.n === n,
-        `${tag}, E = ${entropy}, n = ${n}`,
-      );
-    // A reference (I-FM, supervised) of the same n where the study has one, else its only run per seed.
-    const reference = (coupling, n) => {
-      const label = `${tag}, ${coupling}`;
-      const sameN = bySeed(
-        (run) => inSetting(run) && run.coupling === coupling && run.config.n === n,
-        `${label}, n = ${n}`,
-      );
-      return sameN.size > 0
-        ? sameN
-        : bySeed((run) => inSetting(run) && run.coupling === coupling, label);
+  const [benchmark, d, options] = setting.split('|');
+  const inSetting = finished.filter(
+    (run) =>
+      run.config.benchmark === benchmark && String(run.config.d) === d && run.options === options,
+  );
+  const {
+    steps: trainingSteps,
+    batchSize: _batch,
+    hiddenLayers: _layers,
+    width: _width,
+    ...rest
+  } = JSON.parse(options);
+  const extra = Object.entries(rest).map(([key, value]) => `, ${key} ${value}`);
+  const tag = `${benchmark} d=${d}, ${trainingSteps} steps${extra.join('')}`;
+  const ot = inSetting.filter((run) => run.coupling === 'ot');
+  const at = (entropy, n) =>
+    bySeed(
+      (run) => ot.includes(run) && run.config.targetEntropy === entropy && run.config.n === n,
+      `${tag}, E = ${entropy}, n = ${n}`,
+    );
+  // A reference (I-FM, supervised) of the same n where the study has one, else its only run per seed.
+  const reference = (coupling, n) => {
+    const label = `${tag}, ${coupling}`;
+    const own = inSetting.filter((run) => run.coupling === coupling);
+    const sameN = bySeed((run) => own.includes(run) && run.config.n === n, `${label}, n = ${n}`);
+    return sameN.size > 0 ? sameN : bySeed((run) => own.includes(run), label);
+  };
+  const entropies = distinct(ot, (run) => run.config.targetEntropy).sort((a, b) => b - a);
+  const sizes = distinct(ot, (run) => run.config.n).sort((a, b) => a - b);
+  const cells = ot.map((run) => `${run.config.targetEntropy}|${run.config.n}`);
+  const has = (entropy, n) => cells.includes(`${entropy}|${n}`);
+  for (const metric of metrics) {
+    const push = (line) => {
+      if (line !== undefined) lines.push(line);
     };
-    const pairs = sizes.slice(1).map((n, index) => [sizes[index], n]);
-    if (sizes.length > 2) pairs.push([sizes[0], sizes.at(-1)]);
-    for (const metric of metrics) {
-      for (const [a, b] of pairs) {
-        const line = compare(`${tag}, E = ${entropy}: n = ${a} -> ${b}`, at(a), at(b), metric);
-        if (line !== undefined) lines.push(line);
-      }
-      for (const coupling of ['independent', 'supervised']) {
-        for (const n of sizes) {
-          const line = compare(
-            `${tag}, E = ${entropy}: ${coupling} -> n = ${n}`,
-            reference(coupling, n),
-            at(n),
+    for (const entropy of [...entropies].reverse()) {
+      const present = sizes.filter((n) => has(entropy, n));
+      for (const [a, b] of steps(present)) {
+        push(
+          compare(
+            `${tag}, E = ${entropy}: n = ${a} -> ${b}`,
+            at(entropy, a),
+            at(entropy, b),
             metric,
+          ),
+        );
+      }
+    }
+    for (const n of sizes) {
+      const present = entropies.filter((entropy) => has(entropy, n));
+      for (const [a, b] of steps(present)) {
+        push(compare(`${tag}, n = ${n}: E = ${a} -> ${b}`, at(a, n), at(b, n), metric));
+      }
+    }
+    for (const coupling of ['independent', 'supervised']) {
+      for (const entropy of [...entropies].reverse()) {
+        for (const n of sizes.filter((size) => has(entropy, size))) {
+          push(
+            compare(
+              `${tag}, E = ${entropy}: ${coupling} -> n = ${n}`,
+              reference(coupling, n),
+              at(entropy, n),
+              metric,
+            ),
           );
-          if (line !== undefined) lines.push(line);
         }
       }
     }

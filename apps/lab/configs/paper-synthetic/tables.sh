@@ -4,8 +4,9 @@
 #
 #   bash apps/lab/configs/paper-synthetic/tables.sh OUT GEN        # from the repository root
 #
-# GEN gets study.duckdb (the copy), report.html + study.md (the grid, pa-*), investigation.html +
-# investigation.md (E = 0.2 and the references with inv-*), paired.md (paired-differences.mjs),
+# GEN gets study.duckdb (the copy, with the finished runs of study-reverse.duckdb), report.html +
+# study.md (the grid, pa-*), investigation.html + investigation.md (E = 0.2 and the references with
+# inv-*), w2.html + w2.md (Figure 2, w2-*), paired.md (paired-differences.mjs),
 # reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
 set -eu
 OUT=${1:?usage: tables.sh OUT GEN}
@@ -17,6 +18,16 @@ mkdir -p "$GEN"
 cp "$OUT/study.duckdb" "$GEN/study.duckdb"
 rm -f "$GEN/study.duckdb.wal"
 [ -f "$OUT/study.duckdb.wal" ] && cp "$OUT/study.duckdb.wal" "$GEN/study.duckdb.wal"
+# The second runner's database (REVERSE=1 of run-study.sh), when there is one: its finished runs
+# join the copy (the first runner records them too once it reaches them; until then they are only
+# there).
+REVERSE_DB=""
+if [ -f "$OUT/study-reverse.duckdb" ]; then
+  rm -f "$GEN/study-reverse.duckdb" "$GEN/study-reverse.duckdb.wal"
+  cp "$OUT/study-reverse.duckdb" "$GEN/study-reverse.duckdb"
+  [ -f "$OUT/study-reverse.duckdb.wal" ] && cp "$OUT/study-reverse.duckdb.wal" "$GEN/study-reverse.duckdb.wal"
+  REVERSE_DB="$GEN/study-reverse.duckdb"
+fi
 # Runs restarted after their final checkpoint by a build before the fix of e3c8855 recorded 0 s of
 # Sinkhorn (nothing was solved in that process): their timing and E become null in the copy.
 node --input-type=module -e "
@@ -25,6 +36,15 @@ const require = createRequire('$ROOT/packages/cli/package.json');
 const { DuckDBInstance } = require('@duckdb/node-api');
 const instance = await DuckDBInstance.create('$GEN/study.duckdb');
 const connection = await instance.connect();
+if ('$REVERSE_DB' !== '') {
+  await connection.run(\`ATTACH '$REVERSE_DB' AS reverse (READ_ONLY)\`);
+  await connection.run(\`DELETE FROM runs WHERE status <> 'done'
+    AND id IN (SELECT id FROM reverse.runs WHERE status = 'done')\`);
+  const merged = await connection.runAndReadAll(\`INSERT INTO runs SELECT * FROM reverse.runs
+    WHERE status = 'done' ON CONFLICT (id) DO NOTHING RETURNING id\`);
+  console.log('runs of the second runner added:', merged.getRows().length);
+  await connection.run('DETACH reverse');
+}
 const reader = await connection.runAndReadAll(\`UPDATE runs SET metrics = json_merge_patch(metrics,
   '{\"sinkhornSecondsPerExample\": null, \"trainSeconds\": null, \"renormalizedEntropy\": null}')
   WHERE status = 'done' AND kind = 'train'
@@ -38,6 +58,9 @@ METRICS=renormalizedEntropy,curvature,reconstruction,l2Uvp,bpd,sinkhornSecondsPe
 $CLI report --db "$GEN/study.duckdb" --sweep 'pa-*' --out "$GEN/report.html" --markdown "$GEN/study.md" --metrics $METRICS
 $CLI report --db "$GEN/study.duckdb" --sweep 'pa-d16-e02,pa-d16-independent,pa-d16-supervised,inv-*' \
   --out "$GEN/investigation.html" --markdown "$GEN/investigation.md" --metrics $METRICS
+# Figure 2: the W2 benchmark (w2-*), once it has runs.
+$CLI report --db "$GEN/study.duckdb" --sweep 'w2-*' --out "$GEN/w2.html" --markdown "$GEN/w2.md" \
+  --metrics $METRICS || echo "no report of Figure 2 (no w2-* runs yet?)"
 node "$HERE/paired-differences.mjs" "$OUT/runs" > "$GEN/paired.md"
 if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
 # Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
