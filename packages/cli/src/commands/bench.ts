@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, SinkflowError } from '@sinkflow/core';
@@ -50,25 +50,47 @@ Example:
     }
     const root = repositoryRoot();
     const script = BENCHMARKS[name as keyof typeof BENCHMARKS];
-    const code = await new Promise<number>((resolve) => {
-      // The pnpm that runs us (npm_execpath) when there is one, else pnpm from PATH.
-      const execPath = process.env.npm_execpath;
-      const [command, prefix] =
-        execPath !== undefined && /pnpm/.test(execPath)
-          ? [process.execPath, [execPath]]
-          : ['pnpm', []];
-      const child = spawn(command, [...prefix, 'run', '--silent', script, ...rest], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const runWith = ([command, prefix]: readonly [string, readonly string[]]) =>
+      new Promise<number | 'not found'>((resolve) => {
+        const child = spawn(command, [...prefix, 'run', '--silent', script, ...rest], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+        child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+        child.on('error', (error: NodeJS.ErrnoException) =>
+          resolve(error.code === 'ENOENT' ? 'not found' : 127),
+        );
+        child.on('close', (status) => resolve(status ?? 1));
       });
-      child.stdout.on('data', (chunk: Buffer) => io.stdout.write(chunk));
-      child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-      child.on('error', () => resolve(127));
-      child.on('close', (status) => resolve(status ?? 1));
-    });
+    // The pnpm that runs us (npm_execpath) when there is one, else pnpm from PATH, else the
+    // repository's pinned pnpm (packageManager) through npx, as .ci/run installs it.
+    const execPath = process.env.npm_execpath;
+    let code =
+      execPath !== undefined && /pnpm/.test(execPath)
+        ? await runWith([process.execPath, [execPath]])
+        : await runWith(['pnpm', []]);
+    if (code === 'not found') code = await runWith(['npx', ['--yes', pinnedPnpm(root)]]);
+    if (code === 'not found') {
+      throw new BenchmarkRunError('sinkflow bench needs pnpm (or npx) on PATH: neither was found');
+    }
     if (code !== 0) throw new BenchmarkRunError(`benchmark '${name}' exited with code ${code}`);
   },
 };
+
+/** The repository's `packageManager` (`pnpm@10.34.9`), or the latest pnpm when it names none. */
+function pinnedPnpm(root: string): string {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      packageManager?: unknown;
+    };
+    const pinned = manifest.packageManager;
+    if (typeof pinned === 'string' && /^pnpm@[\w.+-]+$/.test(pinned)) return pinned;
+  } catch {
+    // An unreadable manifest: the latest pnpm below.
+  }
+  return 'pnpm';
+}
 
 /** The monorepo root (the benchmarks live in its packages, not in the published builds). */
 function repositoryRoot(): string {
