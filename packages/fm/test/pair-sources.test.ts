@@ -145,6 +145,34 @@ describe('batch-OT by Sinkhorn', () => {
     expect(await take(resumed, [50])).toEqual(expected);
   });
 
+  it('starts the next search where the last ended, never below the configured start', async () => {
+    // E = 0.05 on 48 points: the relative epsilon found is below the default start 0.05, where a
+    // cold first solve costs more than descending from 0.05 (nextSearchStart).
+    const options = {
+      source,
+      target,
+      couplingSize: 48,
+      targetEntropy: 0.05,
+      entropyTolerance: 0.01,
+      runOn: 'main-thread' as const,
+      seed: 9,
+    };
+    const pairs = await open(createBatchOtPairSource(options));
+    const first = await pairs.next({ count: 60 }); // coupling 0 used up, coupling 1 entered
+    expect(first.couplings[0]?.relativeEpsilon).toBeLessThan(0.05);
+    const state = pairs.getState();
+    expect(state.extra.initialRelativeEpsilon).toBe(0.05);
+    // A resumed source pairs as the uninterrupted one.
+    const expected = await take(pairs, [50]);
+    const resumed = await open(createBatchOtPairSource(options));
+    await resumed.start({ state });
+    expect(await take(resumed, [50])).toEqual(expected);
+    // With a configured start below it, the last result is the next start.
+    const low = await open(createBatchOtPairSource({ ...options, initialRelativeEpsilon: 1e-4 }));
+    const again = await low.next({ count: 60 });
+    expect(low.getState().extra.initialRelativeEpsilon).toBe(again.couplings[0]?.relativeEpsilon);
+  });
+
   it('rejects both epsilon and targetEntropy', () => {
     expect(() =>
       createBatchOtPairSource({

@@ -4,7 +4,12 @@ import { drawPoints, requireSampler, streamSeed } from '../data/draw-points.js';
 import type { CouplingReport, PairSource, PairSourceKind } from '../pairs/pair-source.js';
 import type { PairChunk } from './chunked-pair-stream.js';
 import { createOtRunner, type OtRunner } from './ot-runner.js';
-import type { OtCouplingFacts, OtSolveSettings, OtTask } from './ot-task.js';
+import {
+  nextSearchStart,
+  type OtCouplingFacts,
+  type OtSolveSettings,
+  type OtTask,
+} from './ot-task.js';
 import { createStreamPairSource } from './stream-pair-source.js';
 
 /** @internal The options shared by the sources that solve one coupling per chunk. */
@@ -157,7 +162,7 @@ export function createFreshCouplingSource(
       const facts = initials.get(index);
       if (facts !== undefined) {
         currentInitial = facts.initial;
-        entered = { index, nextInitial: facts.result };
+        entered = { index, nextInitial: nextSearchStart(facts.result, initialRelativeEpsilon) };
       }
       initials.delete(index);
     },

@@ -27,8 +27,8 @@ export type OtTask =
       readonly d: number;
       readonly settings: OtSolveSettings;
       /**
-       * Start of the entropy search; null: the result of the previous search (or the settings'
-       * `initialRelativeEpsilon`).
+       * Start of the entropy search; null: where the previous search ended (`nextSearchStart`),
+       * or the settings' `initialRelativeEpsilon` for the first.
        */
       readonly initialRelativeEpsilon: number | null;
       readonly count: number;
@@ -96,6 +96,19 @@ export type OtTaskResult =
       readonly facts: OtCouplingFacts;
     }
   | { readonly type: 'released' };
+
+/**
+ * @internal Where the entropy search of the next fresh coupling starts, given where the previous
+ * one ended: that relative epsilon, but never below the configured start. Consecutive couplings of
+ * a training run have nearly the same relative epsilon, so starting there saves solves when it is
+ * large; when it is small (sharp targets, E <= 0.1) the first solve at it is a cold solve at a
+ * small epsilon, which takes about twice the iterations of descending to it from the configured
+ * start with the search's warm-started loose solves (piecewise-affine, d = 16, E = 0.05: 520-630
+ * iterations against 240-280 at n = 1024 and 4096; E = 0.6: 20 against 70).
+ */
+export function nextSearchStart(previous: number, configured: number): number {
+  return Math.max(previous, configured);
+}
 
 /** What the executor keeps between tasks (prepared couplings, the last searched epsilon). */
 export interface OtMemory {
@@ -165,8 +178,9 @@ export async function executeOtTask(memory: OtMemory, task: OtTask): Promise<OtT
       const { x, y, n, d, settings, count, seed } = task;
       const initial =
         task.initialRelativeEpsilon ??
-        memory.lastRelativeEpsilon ??
-        settings.initialRelativeEpsilon;
+        (memory.lastRelativeEpsilon === null
+          ? settings.initialRelativeEpsilon
+          : nextSearchStart(memory.lastRelativeEpsilon, settings.initialRelativeEpsilon));
       const problem = await createSinkhornProblem({
         x: { data: x, n, d },
         y: { data: y, n, d },
