@@ -114,8 +114,10 @@ describe('imageFigures', () => {
       'images-sinkhorn-cost-n',
     ]);
     const [steps, frechetE, curvatureE] = figures;
-    expect(steps?.points).toHaveLength(4 * 5);
-    expect(steps?.points).toContainEqual({ model: 'I-FM (Dopri5)', evaluations: 40, frechet: 10 });
+    // Euler lines, and Dopri5 as a dot in the colour (series) of the model's own line.
+    expect(steps?.points).toHaveLength(4 * 4);
+    expect(steps?.dots).toHaveLength(4);
+    expect(steps?.dots).toContainEqual({ model: 'I-FM', evaluations: 40, frechet: 10 });
     expect(frechetE?.references).toEqual([{ label: 'I-FM', value: 20 }]);
     expect(curvatureE?.points).toContainEqual({
       n: 'n=16384',

@@ -305,4 +305,57 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       await browser.close();
     }
   }, 60_000);
+
+  it('draws Dopri5 as a diamond in its model colour, and 12 models in 12 colours', async () => {
+    // 12 Fashion-MNIST models (I-FM and 11 OT-FM): more than the default 10 colours.
+    const runs: RunRecord[] = Array.from({ length: 12 }, (_, k) => ({
+      id: `images-${k}`,
+      sweep: 'images',
+      kind: 'images',
+      config:
+        k === 0
+          ? { coupling: 'independent', n: null, targetEntropy: 1 }
+          : { coupling: 'sinkhorn', n: 1024 * k, targetEntropy: 0.1 },
+      status: 'done',
+      metrics: {
+        'frechet-euler-2': 200 - k,
+        'frechet-euler-4': 150 - k,
+        'frechet-euler-8': 120 - k,
+        'frechet-euler-16': 110 - k,
+        'frechet-dopri5': 100 - k,
+        'functionEvaluations-dopri5': 40 + k,
+      },
+      seconds: 1,
+      error: null,
+      updatedAt: '2026-12-07 10:00:00',
+    }));
+    const file = join(output, 'images-report.html');
+    mkdirSync(output, { recursive: true });
+    writeFileSync(file, await renderReport({ title: 'images report', runs }));
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`file://${file}`);
+      const figure = '#figure-images-frechet-steps';
+      expect(await page.locator(`${figure} svg g[aria-label="line"] path`).count()).toBe(12);
+      const colour = (selector: string) =>
+        page
+          .locator(selector)
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('stroke')));
+      const lineColours = await colour(`${figure} svg g[aria-label="line"] path`);
+      const dotColours = await colour(`${figure} svg g.dot-point path`);
+      expect(new Set(lineColours).size).toBe(12);
+      // One diamond per model, each in the colour of that model's line (same order: the runs').
+      expect(dotColours).toHaveLength(12);
+      expect(new Set(dotColours)).toEqual(new Set(lineColours));
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

@@ -35,16 +35,18 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
   };
   const stepPoints = finished.flatMap((run) => {
     const metrics = metricsOf(run);
-    const points: Record<string, number | string>[] = EULER_STEPS.flatMap((steps) => {
+    return EULER_STEPS.flatMap((steps) => {
       const value = metrics[`frechet-euler-${steps}`];
       return finite(value) ? [{ model: nameOf(run), evaluations: steps, frechet: value }] : [];
     });
-    const dopri5 = metrics['frechet-dopri5'];
-    const evaluations = metrics['functionEvaluations-dopri5'];
-    if (finite(dopri5) && finite(evaluations)) {
-      points.push({ model: `${nameOf(run)} (Dopri5)`, evaluations, frechet: dopri5 });
-    }
-    return points;
+  });
+  // Dopri5 at its own number of evaluations: a diamond in the colour of the model's Euler line.
+  const dopri5Points = finished.flatMap((run) => {
+    const dopri5 = metricsOf(run)['frechet-dopri5'];
+    const evaluations = metricsOf(run)['functionEvaluations-dopri5'];
+    return finite(dopri5) && finite(evaluations)
+      ? [{ model: nameOf(run), evaluations, frechet: dopri5 }]
+      : [];
   });
   // I-FM, batch OT-FM and semidiscrete OT-FM have no (n, E) grid: reference lines.
   const baselines = finished.filter((run) =>
@@ -65,12 +67,12 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
       return finite(value) ? [{ label: nameOf(run), value }] : [];
     });
   const figures: FigureSpec[] = [];
-  if (stepPoints.length >= 2) {
+  if (stepPoints.length + dopri5Points.length >= 2) {
     figures.push({
       id: 'images-frechet-steps',
       title: 'Fashion-MNIST: Fréchet distance against velocity evaluations',
       caption:
-        'Fréchet distance of classifier features between generated and test images (lower is better) after Euler at 2, 4, 8 and 16 steps, one line per model; Dopri5 as a separate point at its own number of evaluations.',
+        'Fréchet distance of classifier features between generated and test images (lower is better) after Euler at 2, 4, 8 and 16 steps, one line per model; Dopri5 as a diamond of the same colour at its own number of evaluations.',
       x: 'evaluations',
       y: 'frechet',
       series: 'model',
@@ -80,6 +82,7 @@ export function imageFigures(runs: readonly RunRecord[]): FigureSpec[] {
       logY: true,
       references: [],
       points: stepPoints,
+      ...(dopri5Points.length === 0 ? {} : { dots: dopri5Points }),
     });
   }
   for (const [metric, label, id] of [

@@ -124,6 +124,9 @@ ${rows.join('\n')}
     const barred = interval ? figure.points.filter((point) => point[interval.low] !== undefined) : [];
     const marks = [
       Plot.line(figure.points, { x: figure.x, y: figure.y, stroke: figure.series, sort: figure.x, marker: 'circle' }),
+      ...(figure.dots === undefined ? [] : [
+        Plot.dot(figure.dots, { x: figure.x, y: figure.y, stroke: figure.series, symbol: 'diamond', r: 5, strokeWidth: 1.5, className: 'dot-point' }),
+      ]),
       // Error bars: mean -/+ one standard error over seeds.
       ...(barred.length === 0 ? [] : [
         Plot.ruleX(barred, { x: figure.x, y1: interval.low, y2: interval.high, stroke: figure.series, strokeWidth: 1.5, className: 'error-bar' }),
@@ -134,8 +137,10 @@ ${rows.join('\n')}
         ...(reference.low === undefined ? [] : [Plot.ruleY([reference.low, reference.high], { stroke: '#aaa', strokeDasharray: '1,3', className: 'reference-error' })]),
       ]),
     ];
+    // More series than the default 10 colours: the 12 of 'Paired' (light and dark pairs).
+    const seriesCount = new Set(figure.points.map((point) => point[figure.series])).size;
     const chart = Plot.plot({
-      width: 900, height: 380, grid: true, color: { legend: true },
+      width: 900, height: 380, grid: true, color: seriesCount > 10 ? { legend: true, scheme: 'Paired' } : { legend: true },
       x: { label: figure.xLabel ?? figure.x, type: figure.logX ? 'log' : 'linear' },
       y: { label: figure.yLabel ?? figure.y, type: figure.logY ? 'log' : 'linear' },
       marks,

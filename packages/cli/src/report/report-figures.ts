@@ -52,6 +52,12 @@ export interface FigureSpec {
     readonly high?: number;
   }[];
   readonly points: readonly Readonly<Record<string, number | string>>[];
+  /**
+   * Points drawn alone, as a diamond in their series' colour (same `x`, `y` and `series` fields),
+   * not joined to the line: a different way of reaching the same quantity (an adaptive solver's
+   * own number of evaluations next to the Euler line of the same model).
+   */
+  readonly dots?: readonly Readonly<Record<string, number | string>>[];
 }
 
 /** The fields of a figure's points that hold the ends of its error bars. */
