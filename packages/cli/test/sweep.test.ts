@@ -262,3 +262,37 @@ options: { coupling: semidiscrete, steps: 4, batchSize: 32, hiddenLayers: 1, wid
     }
   }, 120_000);
 });
+
+describe('a train sweep with a weight average', () => {
+  it('evaluates the average (options.emaDecay, recorded) and fails a run with a bad decay', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sinkflow-sweep-ema-'));
+    const config = (name: string, decay: number) => {
+      const path = join(directory, `${name}.yaml`);
+      writeFileSync(
+        path,
+        `name: ${name}
+kind: train
+benchmarks: [piecewise-affine]
+dimensions: [4]
+otBatchSizes: [64]
+seeds: [0]
+options: { coupling: independent, steps: 4, batchSize: 32, hiddenLayers: 1, width: 16, evaluationPoints: 24, emaDecay: ${decay} }
+`,
+      );
+      return path;
+    };
+    const database = join(directory, 'results.duckdb');
+    const runs = join(directory, 'runs');
+    const good = await sinkflow('sweep', config('ema', 0.9), '--db', database, '--runs', runs);
+    expect(good.code, good.stderr).toBe(0);
+    const bad = await sinkflow('sweep', config('ema-bad', 1.5), '--db', database, '--runs', runs);
+    expect(bad.stdout).toContain('1 failed');
+    const store = await openResultsStore(database);
+    const [averaged] = await store.list('ema');
+    const [refused] = await store.list('ema-bad');
+    store.close();
+    expect(averaged?.metrics).toMatchObject({ emaDecay: 0.9, step: 4 });
+    expect(refused?.status).toBe('failed');
+    expect(refused?.error).toContain('options.emaDecay');
+  }, 120_000);
+});

@@ -89,6 +89,7 @@ describe('train --resume takes the run from its checkpoint', () => {
     [['--ot-batch-size', '128'], '--ot-batch-size'],
     [['--batch-size', '16'], '--batch-size'],
     [['--benchmark', 'moons'], '--benchmark'],
+    [['--ema-decay', '0.9'], '--ema-decay'],
   ])('a contradicting %j exits 2 with one line naming %s', async (flags, flag) => {
     const before = (await readCheckpoint({ directory: join(saved, 'checkpoint') })).step;
     const result = await sinkflow('train', '--resume', '--out', saved, '--steps', '5', ...flags);
@@ -98,6 +99,69 @@ describe('train --resume takes the run from its checkpoint', () => {
     expect(line).toContain('contradicts the checkpoint');
     expect((await readCheckpoint({ directory: join(saved, 'checkpoint') })).step).toBe(before);
   });
+
+  it('--ema-decay: trains, saves and resumes the weight average, which evaluate then uses', async () => {
+    const averaged = path('averaged');
+    const json = path('averaged.json');
+    const first = await sinkflow(
+      'train',
+      ...setup,
+      '--ema-decay',
+      '0.9',
+      '--steps',
+      '2',
+      '--out',
+      averaged,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('weight average of decay 0.9');
+    // Resumed without the flag: the checkpoint's average goes on.
+    const resumed = await sinkflow(
+      'train',
+      '--resume',
+      '--out',
+      averaged,
+      '--steps',
+      '4',
+      '--json',
+      json,
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ emaDecay: 0.9, step: 4 });
+    const checkpoint = await readCheckpoint({ directory: join(averaged, 'checkpoint') });
+    expect(checkpoint.ema).toMatchObject({ decay: 0.9, updates: 4 });
+    expect(checkpoint.ema?.weights.map((weight) => weight.name)).toEqual(
+      checkpoint.model.weights.map((weight) => weight.name),
+    );
+    const evaluation = await sinkflow('evaluate', '--model', averaged, '--n', '50');
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stdout).toContain('(weight average, decay 0.9)');
+    // Another decay contradicts the checkpoint; so does a decay out of (0, 1) on a fresh run.
+    const other = await sinkflow(
+      'train',
+      '--resume',
+      '--out',
+      averaged,
+      '--steps',
+      '5',
+      '--ema-decay',
+      '0.5',
+    );
+    expect(other.code).toBe(2);
+    expect(oneLine(other.stderr)).toContain("'--ema-decay'");
+    const bad = await sinkflow(
+      'train',
+      ...setup,
+      '--ema-decay',
+      '1',
+      '--steps',
+      '1',
+      '--out',
+      path('bad-ema'),
+    );
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toMatch(/'--ema-decay'.*\(0, 1\)/);
+  }, 120_000);
 
   it('accepts the saved values given again', async () => {
     const result = await sinkflow('train', ...setup, '--resume', '--out', saved, '--steps', '3');

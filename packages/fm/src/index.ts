@@ -96,3 +96,4 @@ export type {
 } from './train/flow-matching-trainer.js';
 export { createFlowMatchingTrainer } from './train/flow-matching-trainer.js';
 export { resumeFlowMatchingTrainer } from './train/resume-flow-matching-trainer.js';
+export type { WeightAverage } from './train/weight-average.js';

@@ -70,7 +70,7 @@ Example:
     });
     const log = (message: string) => io.stderr.write(`${message}\n`);
     const backend = await selectBackend({ preference: ['wasm', 'cpu'], log });
-    const { step } = saved;
+    const { step, emaDecay } = saved;
     const model = saved.build();
     try {
       const evaluation = await evaluateFlowModel({
@@ -81,6 +81,7 @@ Example:
       const summary = {
         model: directory,
         step,
+        emaDecay,
         benchmark,
         d: model.d,
         n,
@@ -93,7 +94,7 @@ Example:
       const value = (entry: number | null) => (entry === null ? '-' : entry.toPrecision(4));
       io.stdout.write(
         [
-          `${benchmark}, d = ${model.d}: model at step ${step}, ${n} held-out points (seed ${seed})`,
+          `${benchmark}, d = ${model.d}: model at step ${step}${emaDecay === null ? '' : ` (weight average, decay ${emaDecay})`}, ${n} held-out points (seed ${seed})`,
           `  curvature        ${value(evaluation.curvature)}`,
           `  reconstruction   ${value(evaluation.reconstruction)} (L2-UVP ${value(evaluation.l2Uvp)} %)`,
           `  bits per dim     ${value(evaluation.bpd)}`,

@@ -40,7 +40,7 @@ Usage: sinkflow train --out DIR [--benchmark piecewise-affine] [--d 32]
                       [--coupling independent|ot|precomputed|exact|supervised|semidiscrete]
                       [--target-entropy E | --relative-epsilon R] [--ot-batch-size 4096]
                       [--pairs-per-coupling K] [--fit-steps N] [--refine-dual]
-                      [--steps 1500] [--batch-size 256]
+                      [--ema-decay 0.999] [--steps 1500] [--batch-size 256]
                       [--hidden-layers 3] [--width 256] [--seed 0] [--checkpoint-every 250]
                       [--resume] [--benchmark-seed 0] [--workers auto|N] [--json FILE]
 
@@ -54,6 +54,9 @@ semidiscrete dual fitted before training: hard, or entropic at --relative-epsilo
 caps its fit's Adam steps, default 10 000; --refine-dual goes on fitting it on the training noise,
 one step per chunk of 2048 pairs). Writes DIR/checkpoint (every --checkpoint-every steps and at the end) and DIR/train.json;
 --resume continues from DIR/checkpoint when it exists. Evaluate with 'sinkflow evaluate --model DIR'.
+--ema-decay keeps a moving average of the weights (decay in (0, 1); about the last 1 / (1 - decay)
+steps, warmed up as min(decay, (1 + k) / (10 + k)) at step k), saved with the checkpoint; 'sinkflow
+evaluate' then evaluates the average.
 --workers splits every step's batch among N copies of the model in worker threads, whose gradients
 are summed each step (auto: one per core on the wasm backend, 1 on cpu; a seeded run is
 reproducible for a given N).
@@ -73,6 +76,7 @@ Example:
       'pairs-per-coupling': 'string',
       'fit-steps': 'string',
       'refine-dual': 'boolean',
+      'ema-decay': 'string',
       steps: 'string',
       'batch-size': 'string',
       'hidden-layers': 'string',
@@ -168,6 +172,7 @@ function parseTrainRunFlags(options: Flags, functionName: string): TrainRunFlags
     pairsPerCoupling: optionalInteger('pairs-per-coupling', { minimum: 1 }),
     fitSteps: optionalInteger('fit-steps', { minimum: 1 }),
     refineDual: options.boolean('refine-dual') ? true : undefined,
+    emaDecay: emaDecayFlag(options.optionalNumber('ema-decay'), functionName),
     batchSize: optionalInteger('batch-size', { minimum: 1, maximum: 65_536 }),
     hiddenLayers: optionalInteger('hidden-layers', { minimum: 1, maximum: 32 }),
     width: optionalInteger('width', { minimum: 1, maximum: 8192 }),
@@ -266,6 +271,7 @@ async function trainAndReport({
     hiddenLayers: config.hiddenLayers,
     width: config.width,
     seed: config.seed,
+    emaDecay: config.emaDecay ?? undefined,
   };
   const task = await loadFlowTask({
     name: benchmark,
@@ -313,6 +319,7 @@ async function trainAndReport({
     relativeEpsilon,
     otBatchSize: coupling === 'independent' || coupling === 'supervised' ? null : otBatchSize,
     ...training,
+    emaDecay: outcome.emaDecay,
     pairsPerCoupling: config.pairsPerCoupling,
     fitSteps: coupling === 'semidiscrete' ? config.fitSteps : null,
     refineDual: coupling === 'semidiscrete' ? config.refineDual : null,
@@ -335,6 +342,7 @@ async function trainAndReport({
     [
       `${benchmark}, d = ${d}, ${coupling} pairs: ${outcome.step} steps${resumed} in ${outcome.trainSeconds.toFixed(1)} s on ${backend.backend}${outcome.workers > 1 ? ` (${outcome.workers} workers)` : ''}`,
       `  final loss ${outcome.finalLoss === null ? '-' : outcome.finalLoss.toPrecision(4)}` +
+        (outcome.emaDecay === null ? '' : `, weight average of decay ${outcome.emaDecay}`) +
         (outcome.renormalizedEntropy === null
           ? ''
           : `, E = ${outcome.renormalizedEntropy.toFixed(3)}, Sinkhorn ${outcome.sinkhornSecondsPerExample?.toPrecision(3)} s per example`),
@@ -343,4 +351,17 @@ async function trainAndReport({
       '',
     ].join('\n'),
   );
+}
+
+/** `--ema-decay`: a number in (0, 1), or undefined when not given. */
+function emaDecayFlag(value: number | undefined, functionName: string): number | undefined {
+  if (value !== undefined && !(value > 0 && value < 1)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argumentName: '--ema-decay',
+      message: 'must be a number in (0, 1), such as 0.999 (an average over about 1000 steps)',
+      value,
+    });
+  }
+  return value;
 }

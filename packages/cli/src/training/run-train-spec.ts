@@ -16,8 +16,9 @@ export type TrainRunMetrics = Readonly<Record<string, number | string | boolean 
  * epsilon) and evaluates curvature, reconstruction and BPD. Checkpoints go to `directory/checkpoint`
  * every `options.checkpointEvery` steps, so that a killed sweep resumes training from the last one.
  * Options (all optional): `coupling`, `steps` (1500), `batchSize` (256), `hiddenLayers` (3),
- * `width` (256), `pairsPerCoupling`, `fitSteps` and `refineDual` (semidiscrete), `checkpointEvery`
- * (250), `evaluationPoints` (1000), `benchmarkSeed` (0).
+ * `width` (256), `pairsPerCoupling`, `fitSteps` and `refineDual` (semidiscrete), `emaDecay` (the
+ * metrics are then those of the weight average), `checkpointEvery` (250), `evaluationPoints`
+ * (1000), `benchmarkSeed` (0).
  */
 export async function runTrainSpec(spec: RunSpec, directory: string): Promise<TrainRunMetrics> {
   const { benchmark, d, n, targetEntropy, relativeEpsilon, seed, options } = spec.config;
@@ -55,6 +56,15 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       value: refineDual,
     });
   }
+  const emaDecay = options.emaDecay ?? null;
+  if (emaDecay !== null && !(typeof emaDecay === 'number' && emaDecay > 0 && emaDecay < 1)) {
+    throw new InvalidArgumentError({
+      functionName: 'runTrainSpec',
+      argumentName: 'options.emaDecay',
+      message: 'must be a number in (0, 1)',
+      value: emaDecay,
+    });
+  }
   const training = {
     steps: integer('steps', 1500),
     batchSize: integer('batchSize', 256),
@@ -66,6 +76,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       options.workers === undefined || options.workers === 'auto'
         ? ('auto' as const)
         : integer('workers', 1),
+    emaDecay: emaDecay ?? undefined,
   };
   const outcome = await trainFlowModel({
     task,
@@ -94,6 +105,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       pairsPerCoupling: pairsPerCoupling ?? null,
       fitSteps: fitSteps ?? null,
       refineDual,
+      emaDecay,
       batchSize: training.batchSize,
       hiddenLayers: training.hiddenLayers,
       width: training.width,
@@ -115,6 +127,7 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       renormalizedEntropy: outcome.renormalizedEntropy,
       sinkhornSecondsPerExample: outcome.sinkhornSecondsPerExample,
       workers: outcome.workers,
+      emaDecay: outcome.emaDecay,
       // What a semidiscrete run's dual reached (null for the other couplings).
       semidiscreteFitSteps: outcome.semidiscreteFit?.steps ?? null,
       semidiscreteMarginalError: outcome.semidiscreteFit?.marginalError ?? null,

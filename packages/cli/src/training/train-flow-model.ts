@@ -26,12 +26,19 @@ export interface TrainingSettings {
   readonly seed: number;
   /** Data-parallel replicas (`@sinkflow/fm`'s `workers`). @default 'auto' */
   readonly workers?: TrainingWorkers;
+  /**
+   * Keep a moving average of the weights with this decay (`@sinkflow/fm`'s `emaDecay`); the model
+   * returned (and evaluated) is then the average. @default undefined (the last weights)
+   */
+  readonly emaDecay?: number | undefined;
 }
 
 /** What a training run reports (null where it does not apply, e.g. E for I-FM). */
 export interface TrainingOutcome {
-  /** The trained model; the caller disposes it. */
+  /** The trained model (its weight average with `emaDecay`); the caller disposes it. */
   readonly model: VelocityModel;
+  /** The decay of the weight average the model holds, or null for the last weights. */
+  readonly emaDecay: number | null;
   /** The step reached (equal to `steps`). */
   readonly step: number;
   /** The step the run resumed from (0 for a fresh run). */
@@ -68,7 +75,8 @@ export function checkpointDirectoryOf(directory: string): string {
  * source is rebuilt with the same settings, so the stream continues where it stopped). Leftovers
  * of a checkpoint write cut short by a kill are cleaned up first (`recoverCheckpoint`; hold the
  * run directory's lock). `metadata` (the run's settings) is written with every checkpoint; on
- * resume, a checkpoint whose metadata differs from it is refused.
+ * resume, a checkpoint whose metadata differs from it is refused, and so is one that keeps no
+ * weight average (or another) when `training.emaDecay` asks for one.
  *
  * @throws {@link InvalidArgumentError} naming `resume` when the checkpoint was written by a run
  * with other settings, or (from `@sinkflow/fm`) when it holds a non-finite weight.
@@ -106,6 +114,13 @@ export async function trainFlowModel({
         workers: training.workers ?? 'auto',
       });
       requireSameRun(trainer.metadata, metadata, checkpoint);
+      if (trainer.emaDecay !== (training.emaDecay ?? null)) {
+        throw new InvalidArgumentError({
+          functionName: 'trainFlowModel',
+          argumentName: 'resume',
+          message: `the checkpoint in ${checkpoint} keeps ${trainer.emaDecay === null ? 'no weight average' : `a weight average of decay ${trainer.emaDecay}`}, not ${training.emaDecay === undefined ? 'none' : `decay ${training.emaDecay}`}`,
+        });
+      }
     } else {
       const model = createMlpVelocityModel({
         d: task.d,
@@ -120,6 +135,7 @@ export async function trainFlowModel({
         seed: training.seed,
         workers: training.workers ?? 'auto',
         ...(metadata === undefined ? {} : { metadata }),
+        ...(training.emaDecay === undefined ? {} : { emaDecay: training.emaDecay }),
       });
     }
     const resumedFrom = trainer.step;
@@ -137,6 +153,9 @@ export async function trainFlowModel({
           });
     const trainSeconds = (performance.now() - started) / 1000;
     if (checkpoint !== undefined) await trainer.saveCheckpoint({ directory: checkpoint });
+    // With a weight average, the average is the model to evaluate (the checkpoint keeps both).
+    const averaged = await trainer.emaWeights();
+    if (averaged !== null) trainer.model.setWeights(averaged);
     const statistics = report?.pairs ?? pairs.statistics();
     // The OT cost axis: Sinkhorn seconds per example, or the semidiscrete fit's seconds per point.
     // A run resumed at its last step solved nothing in this process: no E, no cost (not 0 s).
@@ -146,6 +165,7 @@ export async function trainFlowModel({
       usesSinkhorn || (report !== undefined && coupling.coupling === 'semidiscrete');
     return {
       model: trainer.model,
+      emaDecay: trainer.emaDecay,
       step: trainer.step,
       resumedFrom,
       finalLoss: report?.losses.at(-1) ?? null,

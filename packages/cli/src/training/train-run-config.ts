@@ -18,6 +18,8 @@ export interface TrainRunConfig {
   readonly fitSteps: number | null;
   /** `semidiscrete`: refine the dual on the training noise. */
   readonly refineDual: boolean;
+  /** Decay of the moving average of the weights that is evaluated; null: the last weights. */
+  readonly emaDecay: number | null;
   readonly batchSize: number;
   readonly hiddenLayers: number;
   readonly width: number;
@@ -39,6 +41,7 @@ export const TRAIN_RUN_DEFAULTS: TrainRunConfig = {
   pairsPerCoupling: null,
   fitSteps: null,
   refineDual: false,
+  emaDecay: null,
   batchSize: 256,
   hiddenLayers: 3,
   width: 256,
@@ -57,6 +60,7 @@ export const TRAIN_RUN_FLAGS: { readonly [K in keyof TrainRunConfig]: string } =
   pairsPerCoupling: '--pairs-per-coupling',
   fitSteps: '--fit-steps',
   refineDual: '--refine-dual',
+  emaDecay: '--ema-decay',
   batchSize: '--batch-size',
   hiddenLayers: '--hidden-layers',
   width: '--width',
@@ -65,17 +69,21 @@ export const TRAIN_RUN_FLAGS: { readonly [K in keyof TrainRunConfig]: string } =
 
 const KEYS = Object.keys(TRAIN_RUN_FLAGS) as (keyof TrainRunConfig)[];
 
-/** The config as checkpoint metadata (written with every checkpoint of the run). */
+/**
+ * The config as checkpoint metadata (written with every checkpoint of the run). `emaDecay` only
+ * when set, so that checkpoints written before it existed match a run without it.
+ */
 export function trainRunMetadata(
   config: TrainRunConfig,
 ): Readonly<Record<string, CheckpointMetadataValue>> {
-  return { ...config };
+  const { emaDecay, ...rest } = config;
+  return emaDecay === null ? rest : { ...rest, emaDecay };
 }
 
 /**
  * What a checkpoint says about its run: every setting from its metadata (checkpoints written by
  * `sinkflow train` since the metadata exists), else what the model, the trainer and the pair
- * source record (d, width, hidden layers, batch size, seed, coupling).
+ * source record (d, width, hidden layers, batch size, seed, coupling, weight average).
  */
 export function savedTrainRunConfig(checkpoint: TrainerCheckpoint): TrainRunFlags {
   const fromParts: TrainRunFlags = {
@@ -85,6 +93,7 @@ export function savedTrainRunConfig(checkpoint: TrainerCheckpoint): TrainRunFlag
     batchSize: checkpoint.trainer.batchSize,
     seed: checkpoint.trainer.seed,
     coupling: checkpoint.pairs.kind === 'batch-ot' ? 'ot' : checkpoint.pairs.kind,
+    emaDecay: checkpoint.ema?.decay ?? null,
   };
   const metadata = checkpoint.metadata ?? {};
   const saved: Record<string, unknown> = { ...fromParts };

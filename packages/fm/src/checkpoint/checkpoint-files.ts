@@ -22,6 +22,8 @@ interface CheckpointManifest {
   };
   readonly totals: TrainerCheckpoint['totals'];
   readonly metadata?: TrainerCheckpoint['metadata'];
+  /** The weight average's decay and steps; its arrays are `ema/<name>.npy`, named as the model's. */
+  readonly ema?: { readonly decay: number; readonly updates: number };
 }
 
 const safeName = /^[A-Za-z0-9_.-]+$/;
@@ -34,9 +36,11 @@ const safeName = /^[A-Za-z0-9_.-]+$/;
  * Node only.
  *
  * @throws {@link InvalidArgumentError} on `directory` when it is not a non-empty string, on an
- * array name that is not a plain file name, or on a weight or Adam moment holding NaN or an
- * infinity (`checkpoint.model.weights[k]`, `checkpoint.optimizer.firstMoments[k]`, ...): a
- * diverged model is never written, and the checkpoint already in `directory` is kept.
+ * array name that is not a plain file name, on a weight average not named and sized as the model,
+ * or on a weight, Adam moment or averaged weight holding NaN or an infinity
+ * (`checkpoint.model.weights[k]`, `checkpoint.optimizer.firstMoments[k]`,
+ * `checkpoint.ema.weights[k]`, ...): a diverged model is never written, and the checkpoint already
+ * in `directory` is kept.
  * @example
  * ```ts
  * await writeCheckpoint({ directory: 'runs/a/step-100', checkpoint });
@@ -89,6 +93,24 @@ export async function writeCheckpoint({
         npyArray(second, [...weight.shape]),
       );
     }
+    if (checkpoint.ema !== undefined) {
+      await mkdir(join(temporary, 'ema'));
+      for (const [index, weight] of checkpoint.ema.weights.entries()) {
+        const modelWeight = model.weights[index];
+        if (modelWeight?.name !== weight.name || modelWeight.data.length !== weight.data.length) {
+          throw new InvalidArgumentError({
+            functionName,
+            argumentName: `checkpoint.ema.weights[${index}]`,
+            message: "must be named and sized as the model's weight at the same index",
+            value: weight.name,
+          });
+        }
+        await writeNpyFile(
+          join(temporary, 'ema', `${weight.name}.npy`),
+          npyArray(weight.data, [...weight.shape]),
+        );
+      }
+    }
     for (const [name, array] of Object.entries(pairs.arrays)) {
       requireFileName(name, `checkpoint.pairs.arrays.${name}`, functionName);
       await writeNpyFile(join(temporary, 'pairs', `${name}.npy`), npyArray(array, [array.length]));
@@ -116,6 +138,9 @@ export async function writeCheckpoint({
       pairs: { ...pairs, arrays: Object.keys(pairs.arrays) },
       totals: checkpoint.totals,
       ...(checkpoint.metadata === undefined ? {} : { metadata: checkpoint.metadata }),
+      ...(checkpoint.ema === undefined
+        ? {}
+        : { ema: { decay: checkpoint.ema.decay, updates: checkpoint.ema.updates } }),
     };
     await writeFile(join(temporary, 'checkpoint.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const exists = await stat(target).then(
@@ -204,6 +229,26 @@ export async function readCheckpoint({
     firstMoments.push(await floats32(join(directory, 'optimizer', `first-${name}.npy`)));
     secondMoments.push(await floats32(join(directory, 'optimizer', `second-${name}.npy`)));
   }
+  let ema: TrainerCheckpoint['ema'];
+  if (manifest.ema !== undefined) {
+    const { decay, updates } = manifest.ema;
+    if (
+      !(typeof decay === 'number' && decay > 0 && decay < 1) ||
+      !(Number.isSafeInteger(updates) && updates >= 0)
+    ) {
+      throw new InvalidArgumentError({
+        functionName,
+        argumentName: 'directory',
+        message: `checkpoint.json has an ema that is not { decay in (0, 1), updates >= 0 }`,
+        value: directory,
+      });
+    }
+    const averaged = [];
+    for (const { name, shape } of manifest.model.weights) {
+      averaged.push({ name, shape, data: await floats32(join(directory, 'ema', `${name}.npy`)) });
+    }
+    ema = { decay, updates, weights: averaged };
+  }
   const arrays: Record<string, Float64Array> = {};
   for (const name of manifest.pairs.arrays) {
     requireFileName(name, 'pairs.arrays', functionName);
@@ -218,6 +263,7 @@ export async function readCheckpoint({
     losses: await floats64(join(directory, 'losses.npy')),
     totals: manifest.totals,
     ...(manifest.metadata === undefined ? {} : { metadata: manifest.metadata }),
+    ...(ema === undefined ? {} : { ema }),
   };
   checkFinite(checkpoint, (_argumentName, file, problem) => {
     throw new InvalidArgumentError({
@@ -232,8 +278,8 @@ export async function readCheckpoint({
 
 /**
  * Calls `fail` with the argument path (`checkpoint.model.weights[k]`), the file it is saved in
- * (`model/<name>.npy`) and what is wrong, on the first weight or Adam moment holding NaN or an
- * infinity.
+ * (`model/<name>.npy`) and what is wrong, on the first weight, Adam moment or averaged weight
+ * holding NaN or an infinity.
  */
 function checkFinite(
   checkpoint: TrainerCheckpoint,
@@ -255,6 +301,10 @@ function checkFinite(
         secondMoments[index],
       ],
     ];
+    const averaged = checkpoint.ema?.weights[index];
+    if (averaged !== undefined) {
+      parts.push([`checkpoint.ema.weights[${index}]`, `ema/${weight.name}.npy`, averaged.data]);
+    }
     for (const [argumentName, file, values] of parts) {
       if (values === undefined) continue;
       for (let k = 0; k < values.length; k += 1) {

@@ -43,7 +43,8 @@ export type CheckpointMetadataValue = string | number | boolean | null;
  * On disk it is a directory: `checkpoint.json` (the JSON parts), `model/<name>.npy` (float32),
  * `optimizer/first-<name>.npy` and `optimizer/second-<name>.npy` (float32 moments),
  * `pairs/<name>.npy` (float64 arrays of the pair source, such as the potentials of a precomputed
- * coupling) and `losses.npy` (float64) [npy-format].
+ * coupling), `losses.npy` (float64) and, with a weight average, `ema/<name>.npy` (float32)
+ * [npy-format].
  *
  * @example
  * ```ts
@@ -76,6 +77,15 @@ export interface TrainerCheckpoint {
    * settings), written with every checkpoint and given back on resume; absent when none was given.
    */
   readonly metadata?: Readonly<Record<string, CheckpointMetadataValue>>;
+  /**
+   * The exponential moving average of the weights of a trainer with `emaDecay` (its decay, the
+   * steps averaged and the average itself, `ema/<name>.npy`); absent without one.
+   */
+  readonly ema?: {
+    readonly decay: number;
+    readonly updates: number;
+    readonly weights: readonly NamedWeight[];
+  };
   /** Running totals (wall-clock; informative only). */
   readonly totals: {
     readonly examples: number;

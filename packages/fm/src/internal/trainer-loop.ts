@@ -2,7 +2,7 @@ import type { RandomGenerator } from '@sinkflow/core';
 import { InvalidArgumentError, requireInteger } from '@sinkflow/core';
 import { writeCheckpoint } from '../checkpoint/checkpoint-files.js';
 import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.js';
-import type { VelocityModel } from '../model/velocity-model.js';
+import type { NamedWeight, VelocityModel } from '../model/velocity-model.js';
 import type { AdamOptimizer } from '../optim/adam-optimizer.js';
 import type { PairSource, PairSourceState } from '../pairs/pair-source.js';
 import type { ReplicaPool } from '../parallel/replica-pool.js';
@@ -13,6 +13,7 @@ import type {
   StepReport,
   TrainingReport,
 } from '../train/flow-matching-trainer.js';
+import type { WeightAverage } from '../train/weight-average.js';
 import { gradientStep } from './gradient-step.js';
 
 /** @internal Everything a training loop holds. */
@@ -36,6 +37,8 @@ export interface TrainerParts {
   readonly pool: ReplicaPool | null;
   /** Why `'auto'` fell back to one replica, or null. */
   readonly workersNote: string | null;
+  /** The exponential moving average of the weights (`emaDecay`), or null. */
+  readonly average: WeightAverage | null;
 }
 
 export interface TrainingTotals {
@@ -81,6 +84,14 @@ class Trainer implements FlowMatchingTrainer {
     return this.#parts.workersNote;
   }
 
+  get emaDecay(): number | null {
+    return this.#parts.average?.decay ?? null;
+  }
+
+  async emaWeights(): Promise<readonly NamedWeight[] | null> {
+    return (await this.#parts.average?.weights()) ?? null;
+  }
+
   async trainStep(): Promise<StepReport> {
     const { model, pairs, path, timeSampler, batchSize, microBatchSize, adam, random, pool } =
       this.#parts;
@@ -101,6 +112,7 @@ class Trainer implements FlowMatchingTrainer {
             microBatchSize,
           })
         : await pool.step({ xt, t, velocity, count: batchSize, microBatchSize });
+    this.#parts.average?.update();
     const finished = performance.now();
     const waitSeconds = (computeStarted - waitStarted) / 1000;
     const computeSeconds = (finished - computeStarted) / 1000;
@@ -160,7 +172,7 @@ class Trainer implements FlowMatchingTrainer {
   }
 
   async saveCheckpoint({ directory }: { readonly directory: string }): Promise<void> {
-    const { model, pairs, timeSampler, batchSize, microBatchSize, seed, adam, random } =
+    const { model, pairs, timeSampler, batchSize, microBatchSize, seed, adam, random, average } =
       this.#parts;
     const pairState: PairSourceState = pairs.getState();
     await writeCheckpoint({
@@ -185,6 +197,15 @@ class Trainer implements FlowMatchingTrainer {
           computeSeconds: this.#computeSeconds,
         },
         ...(this.#parts.metadata === undefined ? {} : { metadata: this.#parts.metadata }),
+        ...(average === null
+          ? {}
+          : {
+              ema: {
+                decay: average.decay,
+                updates: average.updates,
+                weights: await average.weights(),
+              },
+            }),
       },
     });
   }
@@ -204,6 +225,7 @@ class Trainer implements FlowMatchingTrainer {
 
   dispose(): void {
     this.#parts.adam.dispose();
+    this.#parts.average?.dispose();
     // Not awaited (dispose is synchronous): the workers are unreferenced, so a pending
     // termination never keeps the process alive.
     void this.#parts.pool?.terminate();

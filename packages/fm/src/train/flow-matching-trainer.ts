@@ -2,7 +2,7 @@ import { createRandomGenerator, InvalidArgumentError, requireInteger } from '@si
 import * as tf from '@tensorflow/tfjs';
 import type { CheckpointMetadataValue } from '../checkpoint/trainer-checkpoint.js';
 import { createTrainerLoop } from '../internal/trainer-loop.js';
-import type { VelocityModel } from '../model/velocity-model.js';
+import type { NamedWeight, VelocityModel } from '../model/velocity-model.js';
 import {
   type AdamOptimizer,
   type AdamOptions,
@@ -13,6 +13,7 @@ import { createReplicaPool, type ReplicaPool } from '../parallel/replica-pool.js
 import { resolveTrainingWorkers, type TrainingWorkers } from '../parallel/training-workers.js';
 import { type ProbabilityPath, straightLinePath } from '../path/probability-path.js';
 import { type TimeSampler, uniformTimeSampler } from '../time/time-sampler.js';
+import { createWeightAverage, requireEmaDecay } from './weight-average.js';
 
 /** Options of {@link createFlowMatchingTrainer}. */
 export interface FlowMatchingTrainerOptions {
@@ -51,6 +52,13 @@ export interface FlowMatchingTrainerOptions {
    * in Node and 1 elsewhere. @default 'auto'
    */
   readonly workers?: TrainingWorkers;
+  /**
+   * Keep an exponential moving average of the weights with this decay beta in (0, 1) (see
+   * {@link WeightAverage}: `beta_k = min(beta, (1 + k) / (10 + k))` at step k), for evaluation:
+   * `emaWeights()`, and checkpoints save and resume it. 0.999 averages about the last 1000 steps.
+   * @default undefined (no average)
+   */
+  readonly emaDecay?: number;
 }
 
 /**
@@ -131,6 +139,14 @@ export interface FlowMatchingTrainer {
   readonly workers: number;
   /** Why `workers: 'auto'` fell back to the calling thread (the worker replicas could not start), or null. */
   readonly workersNote: string | null;
+  /** The decay of the weight average (`emaDecay`), or null when the trainer keeps none. */
+  readonly emaDecay: number | null;
+  /**
+   * A copy of the exponential moving average of the weights after the steps so far (named as
+   * `model.getWeights()`; load it into a model with `setWeights` to evaluate it), or null when the
+   * trainer keeps none.
+   */
+  emaWeights(): Promise<readonly NamedWeight[] | null>;
   /** One optimizer step. */
   trainStep(): Promise<StepReport>;
   /**
@@ -159,7 +175,7 @@ export interface FlowMatchingTrainer {
  *
  * @throws {@link InvalidArgumentError} naming the option (a model and a pair source of different
  * dimensions, a `batchSize` or `microBatchSize` that is not a positive integer, a bad seed or
- * Adam hyperparameter, a bad `workers`); `TrainingWorkerError` when a worker replica cannot
+ * Adam hyperparameter, a bad `workers` or `emaDecay`); `TrainingWorkerError` when a worker replica cannot
  * start; `BackendUnavailableError` for `workers > 1` in a browser.
  * @example
  * ```ts
@@ -180,11 +196,13 @@ export async function createFlowMatchingTrainer({
   seed = 0,
   metadata,
   workers = 'auto',
+  emaDecay,
 }: FlowMatchingTrainerOptions): Promise<FlowMatchingTrainer> {
   const functionName = 'createFlowMatchingTrainer';
   checkTrainerParts({ model, pairs, path, timeSampler, batchSize, microBatchSize, functionName });
   requireInteger(seed, { functionName, argumentName: 'seed', minimum: 0 });
   checkMetadata(metadata, functionName);
+  requireEmaDecay(emaDecay, functionName);
   const replicas = await resolveTrainingWorkers({
     workers,
     backend: tf.getBackend(),
@@ -224,6 +242,15 @@ export async function createFlowMatchingTrainer({
     workers: started.pool === null ? 1 : replicas,
     pool: started.pool,
     workersNote: started.note,
+    average:
+      emaDecay === undefined
+        ? null
+        : createWeightAverage({
+            parameters: model.parameters,
+            names: model.parameterNames,
+            decay: emaDecay,
+            functionName,
+          }),
   });
 }
 

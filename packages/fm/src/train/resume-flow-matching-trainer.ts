@@ -9,10 +9,12 @@ import { resolveTrainingWorkers, type TrainingWorkers } from '../parallel/traini
 import { straightLinePath } from '../path/probability-path.js';
 import { timeSamplerFromDescription } from '../time/time-sampler.js';
 import { type FlowMatchingTrainer, startReplicas } from './flow-matching-trainer.js';
+import { createWeightAverage } from './weight-average.js';
 
 /**
  * Continues a run from a checkpoint directory: rebuilds the model from its saved architecture and
- * weights, restores Adam's moments and step, the time-sampling generator, the settings, and
+ * weights, restores Adam's moments and step, the weight average (`emaDecay`) when the run kept
+ * one, the time-sampling generator, the settings, and
  * restarts `pairs` at its saved position; the trainer's `metadata` is the checkpoint's. `pairs` must be built with the same options as the
  * original (samplers, sizes, seed); the loss curve then continues exactly as the uninterrupted
  * run's (at a fixed seed, on a deterministic backend such as `cpu`, with the same `workers`).
@@ -82,7 +84,17 @@ export async function resumeFlowMatchingTrainer({
       adam.dispose();
       throw error;
     }
-    const { trainer, totals } = checkpoint;
+    const { trainer, totals, ema } = checkpoint;
+    const average =
+      ema === undefined
+        ? null
+        : createWeightAverage({
+            parameters: model.parameters,
+            names: model.parameterNames,
+            decay: ema.decay,
+            saved: ema,
+            functionName,
+          });
     return createTrainerLoop({
       model,
       pairs,
@@ -100,6 +112,7 @@ export async function resumeFlowMatchingTrainer({
       workers: started.pool === null ? 1 : replicas,
       pool: started.pool,
       workersNote: started.note,
+      average,
     });
   } catch (error) {
     model.dispose();
