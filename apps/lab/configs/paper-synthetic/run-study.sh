@@ -46,7 +46,8 @@ reevaluate() {
 steps=(
   # 1. The question first: d = 16, E = 0.2, n from 256 to 4096, 3 seeds, and the references.
   "sweep pa-d16-e02.yaml" "sweep pa-d16-independent.yaml" "sweep pa-d16-supervised.yaml"
-  # 2. The investigation: evaluation points, training steps, pairs per coupling, 2 more seeds.
+  # 2. The investigation: evaluation points, training steps, pairs per coupling, 2 more seeds, and
+  # the weight average (emaDecay) in place of the last iterate.
   reevaluate
   "longer inv-steps-1200.yaml" "longer inv-steps-1200-independent.yaml"
   "longer inv-steps-1200-supervised.yaml"
@@ -54,6 +55,7 @@ steps=(
   reevaluate
   "longer inv-steps-2400.yaml" "longer inv-steps-2400-independent.yaml"
   "longer inv-steps-2400-supervised.yaml"
+  "sweep inv-ema-independent.yaml" "sweep inv-ema-supervised.yaml" "sweep inv-ema.yaml"
   # 3. The rest of Figure 1: E = 0.05 and 0.6, E = 0.01 (n <= 1024), d = 32, n = 16384 (E >= 0.2).
   "sweep pa-d16.yaml" reevaluate "sweep pa-d16-sharp.yaml"
   "sweep pa-d32.yaml" "sweep pa-d32-independent.yaml" "sweep pa-d32-supervised.yaml"

@@ -4,7 +4,7 @@
 #
 #   bash apps/lab/configs/paper-synthetic/tables.sh OUT GEN        # from the repository root
 #
-# GEN gets study.duckdb (the copy, with the finished runs of study-reverse.duckdb), report.html +
+# GEN gets study.duckdb (the copy, with the finished runs of the side databases study-*.duckdb), report.html +
 # study.md (the grid, pa-*), investigation.html + investigation.md (E = 0.2 and the references with
 # inv-*), w2.html + w2.md (Figure 2, w2-*), paired.md (paired-differences.mjs),
 # reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
@@ -18,16 +18,18 @@ mkdir -p "$GEN"
 cp "$OUT/study.duckdb" "$GEN/study.duckdb"
 rm -f "$GEN/study.duckdb.wal"
 [ -f "$OUT/study.duckdb.wal" ] && cp "$OUT/study.duckdb.wal" "$GEN/study.duckdb.wal"
-# The second runner's database (REVERSE=1 of run-study.sh), when there is one: its finished runs
-# join the copy (the first runner records them too once it reaches them; until then they are only
-# there).
-REVERSE_DB=""
-if [ -f "$OUT/study-reverse.duckdb" ]; then
-  rm -f "$GEN/study-reverse.duckdb" "$GEN/study-reverse.duckdb.wal"
-  cp "$OUT/study-reverse.duckdb" "$GEN/study-reverse.duckdb"
-  [ -f "$OUT/study-reverse.duckdb.wal" ] && cp "$OUT/study-reverse.duckdb.wal" "$GEN/study-reverse.duckdb.wal"
-  REVERSE_DB="$GEN/study-reverse.duckdb"
-fi
+# The other runners' databases (study-reverse.duckdb of REVERSE=1, study-ema.duckdb, ...): their
+# finished runs join the copy (the first runner records them too once it reaches them; until then
+# they are only there).
+SIDE_DBS=""
+for side in "$OUT"/study-*.duckdb; do
+  [ -f "$side" ] || continue
+  name=$(basename "$side")
+  rm -f "$GEN/$name" "$GEN/$name.wal"
+  cp "$side" "$GEN/$name"
+  [ -f "$side.wal" ] && cp "$side.wal" "$GEN/$name.wal"
+  SIDE_DBS="$SIDE_DBS $GEN/$name"
+done
 # Runs restarted after their final checkpoint by a build before the fix of e3c8855 recorded 0 s of
 # Sinkhorn (nothing was solved in that process): their timing and E become null in the copy.
 node --input-type=module -e "
@@ -36,14 +38,14 @@ const require = createRequire('$ROOT/packages/cli/package.json');
 const { DuckDBInstance } = require('@duckdb/node-api');
 const instance = await DuckDBInstance.create('$GEN/study.duckdb');
 const connection = await instance.connect();
-if ('$REVERSE_DB' !== '') {
-  await connection.run(\`ATTACH '$REVERSE_DB' AS reverse (READ_ONLY)\`);
+for (const side of '$SIDE_DBS'.split(' ').filter(Boolean)) {
+  await connection.run(\`ATTACH '\${side}' AS side (READ_ONLY)\`);
   await connection.run(\`DELETE FROM runs WHERE status <> 'done'
-    AND id IN (SELECT id FROM reverse.runs WHERE status = 'done')\`);
-  const merged = await connection.runAndReadAll(\`INSERT INTO runs SELECT * FROM reverse.runs
+    AND id IN (SELECT id FROM side.runs WHERE status = 'done')\`);
+  const merged = await connection.runAndReadAll(\`INSERT INTO runs SELECT * FROM side.runs
     WHERE status = 'done' ON CONFLICT (id) DO NOTHING RETURNING id\`);
-  console.log('runs of the second runner added:', merged.getRows().length);
-  await connection.run('DETACH reverse');
+  console.log(\`runs added from \${side}:\`, merged.getRows().length);
+  await connection.run('DETACH side');
 }
 const reader = await connection.runAndReadAll(\`UPDATE runs SET metrics = json_merge_patch(metrics,
   '{\"sinkhornSecondsPerExample\": null, \"trainSeconds\": null, \"renormalizedEntropy\": null}')
@@ -66,3 +68,8 @@ if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md"
 # Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
 FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/report.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)')
 node "$HERE/figures-png.mjs" "$GEN/report.html" "$GEN" $FIGURES
+# Figure 2's PNGs in GEN/w2 (the same figure ids as the grid's).
+if [ -f "$GEN/w2.html" ]; then
+  FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/w2.html" --list | grep -E '^(reconstruction|curvature|bpd|l2-uvp)-(n|entropy)' || true)
+  [ -n "$FIGURES" ] && node "$HERE/figures-png.mjs" "$GEN/w2.html" "$GEN/w2" $FIGURES
+fi
