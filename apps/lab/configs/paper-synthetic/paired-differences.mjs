@@ -5,7 +5,8 @@
 // `second - first` over the seeds both have, its standard error `s / sqrt(k)`, and on how many
 // seeds the second is lower (better), for: consecutive n at each E (and the smallest against the
 // largest n), consecutive E from the largest to the smallest at each n (and the largest against the
-// smallest E), and I-FM and supervised against each OT setting.
+// smallest E), I-FM and supervised against each OT setting, and the weight average (options
+// `emaDecay`) against the last iterate of the same runs.
 //
 //   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [METRIC ...]
 //
@@ -151,6 +152,40 @@ for (const setting of settings) {
           );
         }
       }
+    }
+  }
+}
+// The weight average against the last iterate: a setting with `emaDecay` against the same
+// setting without it, cell by cell (one seed trains the same weights in both: only what is
+// evaluated differs).
+for (const setting of settings) {
+  const [benchmark, d, options] = setting.split('|');
+  const { emaDecay, ...base } = JSON.parse(options);
+  if (emaDecay === undefined) continue;
+  const baseOptions = JSON.stringify(base);
+  const of = (optionsText) =>
+    finished.filter(
+      (run) =>
+        run.config.benchmark === benchmark &&
+        String(run.config.d) === d &&
+        run.options === optionsText,
+    );
+  const averaged = of(options);
+  const last = of(baseOptions);
+  const cellOf = (run) => `${run.coupling}|${run.config.targetEntropy}|${run.config.n}`;
+  const cells = distinct(averaged, cellOf).sort();
+  for (const metric of metrics) {
+    for (const cell of cells) {
+      const [coupling, entropy, n] = cell.split('|');
+      const where = coupling === 'ot' ? `E = ${entropy}, n = ${n}` : coupling;
+      const label = `${benchmark} d=${d}, ${base.steps} steps, ${where}: last iterate -> emaDecay ${emaDecay}`;
+      const line = compare(
+        label,
+        bySeed((run) => last.includes(run) && cellOf(run) === cell, `${label} (last)`),
+        bySeed((run) => averaged.includes(run) && cellOf(run) === cell, `${label} (average)`),
+        metric,
+      );
+      if (line !== undefined) lines.push(line);
     }
   }
 }
