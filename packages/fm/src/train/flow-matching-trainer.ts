@@ -55,8 +55,9 @@ export interface FlowMatchingTrainerOptions {
   /**
    * Keep an exponential moving average of the weights with this decay beta in (0, 1) (see
    * {@link WeightAverage}: `beta_k = min(beta, (1 + k) / (10 + k))` at step k), for evaluation:
-   * `emaWeights()`, and checkpoints save and resume it. 0.999 averages about the last 1000 steps.
-   * @default undefined (no average)
+   * `emaWeights()`, and checkpoints save and resume it. The average spans about
+   * `1 / (1 - beta_k) = (10 + k) / 9` steps at step k until `beta_k` reaches beta (k = 8990 for
+   * 0.999), then the last `1 / (1 - beta)`. @default undefined (no average)
    */
   readonly emaDecay?: number;
 }

@@ -10,8 +10,9 @@ import type { NamedWeight } from '../model/velocity-model.js';
  *     theta_bar_k = beta_k theta_bar_{k-1} + (1 - beta_k) theta_k,
  *     beta_k = min(beta, (1 + k) / (10 + k)),   theta_bar_0 = theta_0,
  *
- * so the early average forgets the initialisation quickly (`beta_1 = 2/11`) and settles at
- * `decay` = beta (an average over about `1 / (1 - beta)` steps). The last iterate of Adam at a
+ * so the early average forgets the initialisation quickly (`beta_1 = 2/11`) and spans about
+ * `(10 + k) / 9` steps at step k, until `beta_k` reaches `decay` = beta (at k = 8990 for 0.999);
+ * then about the last `1 / (1 - beta)` steps. The last iterate of Adam at a
  * constant learning rate wanders around the optimum; the average does not, which is why flow
  * and diffusion models are evaluated with it (TorchCFM's `ema_decay`) [tong2024].
  */
