@@ -292,6 +292,11 @@ options: { coupling: independent, steps: 4, batchSize: 32, hiddenLayers: 1, widt
     const [refused] = await store.list('ema-bad');
     store.close();
     expect(averaged?.metrics).toMatchObject({ emaDecay: 0.9, step: 4 });
+    // The last iterate, evaluated on the same points: another model, so other numbers.
+    const metrics = averaged?.metrics as Record<string, number>;
+    expect(metrics.lastReconstruction).toBeTypeOf('number');
+    expect(metrics.lastBpd).toBeTypeOf('number');
+    expect(metrics.lastReconstruction).not.toBe(metrics.reconstruction);
     expect(refused?.status).toBe('failed');
     expect(refused?.error).toContain('options.emaDecay');
   }, 120_000);

@@ -56,11 +56,15 @@ steps=(
   "longer inv-steps-2400.yaml" "longer inv-steps-2400-independent.yaml"
   "longer inv-steps-2400-supervised.yaml"
   "sweep inv-ema-independent.yaml" "sweep inv-ema-supervised.yaml" "sweep inv-ema.yaml"
-  # 3. The rest of Figure 1: E = 0.05 and 0.6, E = 0.01 (n <= 1024), d = 32, n = 16384 (E >= 0.2).
+  # 3. The rest of Figure 1: E = 0.05 and 0.6 (last iterate, as the sweep), E = 0.01
+  # (n <= 1024); then with averaged weights (emaDecay, the last iterate recorded too): d = 16, d = 32
+  # with its references, n = 16384 (E >= 0.2).
   "sweep pa-d16.yaml" reevaluate "sweep pa-d16-sharp.yaml"
-  "sweep pa-d32.yaml" "sweep pa-d32-independent.yaml" "sweep pa-d32-supervised.yaml"
-  "sweep pa-d32-sharp.yaml" "sweep pa-d16-n16384.yaml" "sweep pa-d32-n16384.yaml"
-  # 4. Figure 2: the W2 benchmark (w2-mix3to10) at d = 16 and 32; needs SINKFLOW_W2_CHECKPOINTS.
+  "sweep ema-d16.yaml" "sweep ema-d16-sharp.yaml"
+  "sweep ema-d32-independent.yaml" "sweep ema-d32-supervised.yaml" "sweep ema-d32.yaml"
+  "sweep ema-d32-sharp.yaml" "sweep ema-d16-n16384.yaml" "sweep ema-d32-n16384.yaml"
+  # 4. Figure 2: the W2 benchmark (w2-mix3to10) at d = 16 and 32, averaged weights; needs
+  # SINKFLOW_W2_CHECKPOINTS.
   "w2 w2-d16.yaml" "w2 w2-d16-independent.yaml" "w2 w2-d16-supervised.yaml"
   "w2 w2-d32.yaml" "w2 w2-d32-independent.yaml" "w2 w2-d32-supervised.yaml"
 )

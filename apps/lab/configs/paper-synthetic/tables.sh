@@ -6,7 +6,8 @@
 #
 # GEN gets study.duckdb (the copy, with the finished runs of the side databases study-*.duckdb), report.html +
 # study.md (the grid, pa-*), investigation.html + investigation.md (E = 0.2 and the references with
-# inv-*), w2.html + w2.md (Figure 2, w2-*), paired.md (paired-differences.mjs),
+# inv-*), ema.html + ema.md (averaged weights: ema-*, inv-ema*), w2.html + w2.md (Figure 2, w2-*),
+# paired.md (paired-differences.mjs),
 # reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
 set -eu
 OUT=${1:?usage: tables.sh OUT GEN}
@@ -53,6 +54,11 @@ const reader = await connection.runAndReadAll(\`UPDATE runs SET metrics = json_m
   AND CAST(json_extract(metrics, '\$.resumedFrom') AS INTEGER) = CAST(json_extract(metrics, '\$.step') AS INTEGER)
   RETURNING id\`);
 console.log('runs resumed at their last step (timing set to null):', reader.getRows().map((row) => row[0]).join(', ') || 'none');
+// W2 runs of the first configs, without the weight average (their last iterate is the last* of
+// the averaged runs of the same seeds): left out.
+const dropped = await connection.runAndReadAll(\`DELETE FROM runs WHERE sweep LIKE 'w2-%'
+  AND json_extract(config, '\$.options.emaDecay') IS NULL RETURNING id\`);
+console.log('W2 runs without averaged weights left out:', dropped.getRows().length);
 connection.closeSync();
 instance.closeSync();
 "
@@ -61,15 +67,27 @@ $CLI report --db "$GEN/study.duckdb" --sweep 'pa-*' --out "$GEN/report.html" --m
 $CLI report --db "$GEN/study.duckdb" --sweep 'pa-d16-e02,pa-d16-independent,pa-d16-supervised,inv-*' \
   --out "$GEN/investigation.html" --markdown "$GEN/investigation.md" --metrics $METRICS
 # Figure 2: the W2 benchmark (w2-*), once it has runs.
-$CLI report --db "$GEN/study.duckdb" --sweep 'w2-*' --out "$GEN/w2.html" --markdown "$GEN/w2.md" \
-  --metrics $METRICS || echo "no report of Figure 2 (no w2-* runs yet?)"
+# Averaged weights (ema-*, inv-ema*; the last iterate's metrics of the same runs as last*), and
+# Figure 2 (w2-*, averaged weights), once they have runs.
+# The columns: the last iterate's too once a run records them, the coupling's once one has OT.
+averaged_report() { # NAME SWEEPS
+  for metrics in "$METRICS,lastCurvature,lastReconstruction,lastBpd" "$METRICS" \
+    curvature,reconstruction,l2Uvp,bpd; do
+    if $CLI report --db "$GEN/study.duckdb" --sweep "$2" --out "$GEN/$1.html" \
+      --markdown "$GEN/$1.md" --metrics "$metrics" 2>/dev/null; then return 0; fi
+  done
+  echo "no report $1 (no runs of $2 yet?)"
+}
+averaged_report ema 'ema-*,inv-ema*'
+averaged_report w2 'w2-*'
 node "$HERE/paired-differences.mjs" "$OUT/runs" > "$GEN/paired.md"
 if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
 # Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
 FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/report.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)')
 node "$HERE/figures-png.mjs" "$GEN/report.html" "$GEN" $FIGURES
-# Figure 2's PNGs in GEN/w2 (the same figure ids as the grid's).
-if [ -f "$GEN/w2.html" ]; then
-  FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/w2.html" --list | grep -E '^(reconstruction|curvature|bpd|l2-uvp)-(n|entropy)' || true)
-  [ -n "$FIGURES" ] && node "$HERE/figures-png.mjs" "$GEN/w2.html" "$GEN/w2" $FIGURES
-fi
+# The averaged grid's and Figure 2's PNGs in GEN/ema and GEN/w2 (the same figure ids as the grid's).
+for part in ema w2; do
+  [ -f "$GEN/$part.html" ] || continue
+  FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/$part.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)' || true)
+  [ -n "$FIGURES" ] && node "$HERE/figures-png.mjs" "$GEN/$part.html" "$GEN/$part" $FIGURES
+done

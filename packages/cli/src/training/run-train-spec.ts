@@ -17,8 +17,9 @@ export type TrainRunMetrics = Readonly<Record<string, number | string | boolean 
  * every `options.checkpointEvery` steps, so that a killed sweep resumes training from the last one.
  * Options (all optional): `coupling`, `steps` (1500), `batchSize` (256), `hiddenLayers` (3),
  * `width` (256), `pairsPerCoupling`, `fitSteps` and `refineDual` (semidiscrete), `emaDecay` (the
- * metrics are then those of the weight average), `checkpointEvery` (250), `evaluationPoints`
- * (1000), `benchmarkSeed` (0).
+ * metrics are then those of the weight average, and `lastCurvature`, `lastReconstruction`,
+ * `lastL2Uvp`, `lastBpd` those of the last weights on the same points), `checkpointEvery` (250),
+ * `evaluationPoints` (1000), `benchmarkSeed` (0).
  */
 export async function runTrainSpec(spec: RunSpec, directory: string): Promise<TrainRunMetrics> {
   const { benchmark, d, n, targetEntropy, relativeEpsilon, seed, options } = spec.config;
@@ -113,11 +114,27 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
     }),
   });
   try {
-    const evaluation = await evaluateFlowModel({
-      model: outcome.model,
-      task,
-      settings: { n: integer('evaluationPoints', 1000), seed: seed + 1_000_003 },
-    });
+    const settings = { n: integer('evaluationPoints', 1000), seed: seed + 1_000_003 };
+    const evaluation = await evaluateFlowModel({ model: outcome.model, task, settings });
+    // 2-D tasks keep a few paths and samples for the report's trajectory and sample figures
+    // (JSON string metrics), drawn by the model evaluated (the average, with one).
+    const picture =
+      d === 2
+        ? pictureMetrics(await flowPicture({ model: outcome.model, task, seed: seed + 2_000_003 }))
+        : { trajectories: null, samples: null };
+    // With a weight average the metrics are the average's; the last iterate's, on the same
+    // points, are `last*` (paired: only the weights differ).
+    let lastIterate: TrainRunMetrics = {};
+    if (outcome.lastWeights !== null) {
+      outcome.model.setWeights(outcome.lastWeights);
+      const last = await evaluateFlowModel({ model: outcome.model, task, settings });
+      lastIterate = {
+        lastCurvature: last.curvature,
+        lastReconstruction: last.reconstruction,
+        lastL2Uvp: last.l2Uvp,
+        lastBpd: last.bpd,
+      };
+    }
     return {
       coupling,
       step: outcome.step,
@@ -138,11 +155,8 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       bpd: evaluation.bpd,
       negativeLogLikelihood: evaluation.negativeLogLikelihood,
       evaluationSeconds: evaluation.evaluationSeconds,
-      // 2-D tasks keep a few paths and samples for the report's trajectory and sample figures
-      // (JSON string metrics).
-      ...(d === 2
-        ? pictureMetrics(await flowPicture({ model: outcome.model, task, seed: seed + 2_000_003 }))
-        : { trajectories: null, samples: null }),
+      ...lastIterate,
+      ...picture,
     };
   } finally {
     outcome.model.dispose();

@@ -6,6 +6,7 @@ import {
   createFlowMatchingTrainer,
   createMlpVelocityModel,
   type FlowMatchingTrainer,
+  type NamedWeight,
   recoverCheckpoint,
   resumeFlowMatchingTrainer,
   type SemidiscreteFitReport,
@@ -39,6 +40,8 @@ export interface TrainingOutcome {
   readonly model: VelocityModel;
   /** The decay of the weight average the model holds, or null for the last weights. */
   readonly emaDecay: number | null;
+  /** With a weight average, the last weights (the model holds the average); null otherwise. */
+  readonly lastWeights: readonly NamedWeight[] | null;
   /** The step reached (equal to `steps`). */
   readonly step: number;
   /** The step the run resumed from (0 for a fresh run). */
@@ -155,6 +158,7 @@ export async function trainFlowModel({
     if (checkpoint !== undefined) await trainer.saveCheckpoint({ directory: checkpoint });
     // With a weight average, the average is the model to evaluate (the checkpoint keeps both).
     const averaged = await trainer.emaWeights();
+    const lastWeights = averaged === null ? null : await trainer.model.getWeights();
     if (averaged !== null) trainer.model.setWeights(averaged);
     const statistics = report?.pairs ?? pairs.statistics();
     // The OT cost axis: Sinkhorn seconds per example, or the semidiscrete fit's seconds per point.
@@ -166,6 +170,7 @@ export async function trainFlowModel({
     return {
       model: trainer.model,
       emaDecay: trainer.emaDecay,
+      lastWeights,
       step: trainer.step,
       resumedFrom,
       finalLoss: report?.losses.at(-1) ?? null,
