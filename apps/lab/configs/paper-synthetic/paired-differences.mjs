@@ -8,13 +8,24 @@
 // smallest E), I-FM and supervised against each OT setting, and the weight average (options
 // `emaDecay`) against the last iterate of the same runs.
 //
-//   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [METRIC ...]
+//   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [--ids FILE] [METRIC ...]
 //
-// METRICs default to curvature, reconstruction and bpd. Markdown on stdout.
+// METRICs default to curvature, reconstruction and bpd; `--ids FILE` keeps only the runs whose ids
+// it lists, one per line (tables.sh writes the ids of its tables). Markdown on stdout.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [runs, ...chosen] = process.argv.slice(2);
+const [runs, ...rest] = process.argv.slice(2);
+const idsAt = rest.indexOf('--ids');
+const only =
+  idsAt < 0
+    ? null
+    : new Set(
+        readFileSync(rest[idsAt + 1], 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      );
+const chosen = idsAt < 0 ? rest : rest.filter((_, index) => index !== idsAt && index !== idsAt + 1);
 if (runs === undefined) {
   console.error('usage: node paired-differences.mjs RUNS_DIR [METRIC ...]');
   process.exit(2);
@@ -22,6 +33,7 @@ if (runs === undefined) {
 const metrics = chosen.length > 0 ? chosen : ['curvature', 'reconstruction', 'bpd'];
 const read = (path) => JSON.parse(readFileSync(path, 'utf8'));
 const finished = readdirSync(runs).flatMap((id) => {
+  if (only !== null && !only.has(id)) return [];
   const directory = join(runs, id);
   if (!existsSync(join(directory, 'result.json')) || !existsSync(join(directory, 'spec.json')))
     return [];

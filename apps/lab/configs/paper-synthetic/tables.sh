@@ -5,7 +5,7 @@
 #   bash apps/lab/configs/paper-synthetic/tables.sh OUT GEN        # from the repository root
 #
 # GEN gets study.duckdb (the copy, with the finished runs of the side databases study-*.duckdb), report.html +
-# study.md (the grid, pa-*), investigation.html + investigation.md (E = 0.2 and the references with
+# study.md (the last-iterate grid, pa-d16*), investigation.html + investigation.md (E = 0.2 and the references with
 # inv-*), ema.html + ema.md (averaged weights: ema-*, inv-ema*), w2.html + w2.md (Figure 2, w2-*),
 # paired.md (paired-differences.mjs),
 # reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
@@ -34,6 +34,7 @@ done
 # Runs restarted after their final checkpoint by a build before the fix of e3c8855 recorded 0 s of
 # Sinkhorn (nothing was solved in that process): their timing and E become null in the copy.
 node --input-type=module -e "
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire('$ROOT/packages/cli/package.json');
 const { DuckDBInstance } = require('@duckdb/node-api');
@@ -59,11 +60,16 @@ console.log('runs resumed at their last step (timing set to null):', reader.getR
 const dropped = await connection.runAndReadAll(\`DELETE FROM runs WHERE sweep LIKE 'w2-%'
   AND json_extract(config, '\$.options.emaDecay') IS NULL RETURNING id\`);
 console.log('W2 runs without averaged weights left out:', dropped.getRows().length);
+// pa-d32: a sweep of the first plan, replaced by ema-d32 before it finished a run of its own.
+await connection.run(\`DELETE FROM runs WHERE sweep = 'pa-d32'\`);
+// The runs the tables use, for paired-differences.mjs (the runs folder also holds the left-out ones).
+const kept = await connection.runAndReadAll(\`SELECT id FROM runs WHERE status = 'done'\`);
+writeFileSync('$GEN/run-ids.txt', kept.getRows().map((row) => row[0]).join('\\n') + '\\n');
 connection.closeSync();
 instance.closeSync();
 "
 METRICS=renormalizedEntropy,curvature,reconstruction,l2Uvp,bpd,sinkhornSecondsPerExample
-$CLI report --db "$GEN/study.duckdb" --sweep 'pa-*' --out "$GEN/report.html" --markdown "$GEN/study.md" --metrics $METRICS
+$CLI report --db "$GEN/study.duckdb" --sweep 'pa-d16*' --out "$GEN/report.html" --markdown "$GEN/study.md" --metrics $METRICS
 $CLI report --db "$GEN/study.duckdb" --sweep 'pa-d16-e02,pa-d16-independent,pa-d16-supervised,inv-*' \
   --out "$GEN/investigation.html" --markdown "$GEN/investigation.md" --metrics $METRICS
 # Figure 2: the W2 benchmark (w2-*), once it has runs.
@@ -80,7 +86,7 @@ averaged_report() { # NAME SWEEPS
 }
 averaged_report ema 'ema-*,inv-ema*'
 averaged_report w2 'w2-*'
-node "$HERE/paired-differences.mjs" "$OUT/runs" > "$GEN/paired.md"
+node "$HERE/paired-differences.mjs" "$OUT/runs" --ids "$GEN/run-ids.txt" > "$GEN/paired.md"
 if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
 # Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
 FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/report.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)')
