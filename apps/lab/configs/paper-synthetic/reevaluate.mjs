@@ -1,7 +1,8 @@
 // The evaluation-points part of the issue 22 investigation: every finished d = 16, 600-step train
 // run of the study evaluated again by `sinkflow evaluate`, on 1000 other held-out points and on
 // 10 000 points (evaluation seed 7000001; the sweep evaluated on 1000 points with seed + 1000003),
-// then the reconstruction, curvature and BPD of each (coupling, n, E) over the training seeds:
+// then the reconstruction, curvature and BPD of each (coupling, n, E, last iterate or averaged
+// weights: `sinkflow evaluate` evaluates the average of a run with emaDecay) over the training seeds:
 // mean and standard error for each evaluation, and the mean absolute change of a model's value
 // between evaluations (the noise of the evaluation itself). Resumable: evaluations on disk are kept.
 //
@@ -83,7 +84,10 @@ const show = (values, digits) =>
 const groups = new Map();
 for (const model of models) {
   const coupling = model.config.options.coupling ?? 'ot';
-  const key = `${coupling}|${coupling === 'ot' ? model.config.n : '-'}|${model.config.targetEntropy ?? '-'}`;
+  // Averaged weights (emaDecay: `sinkflow evaluate` evaluates the average) apart from the last iterate.
+  const weights =
+    model.config.options.emaDecay === undefined ? 'last' : `EMA ${model.config.options.emaDecay}`;
+  const key = `${coupling}|${coupling === 'ot' ? model.config.n : '-'}|${model.config.targetEntropy ?? '-'}|${weights}`;
   const group = groups.get(key) ?? [];
   group.push(model);
   groups.set(key, group);
@@ -96,15 +100,16 @@ const metrics = [
 const lines = [
   `Re-evaluation of ${models.length} models (evaluation seed ${EVALUATION_SEED}); mean ± standard error over training seeds (number of seeds); "change" is the mean |value - value of the sweep's evaluation| of a model.`,
   '',
-  `| coupling | n | E | metric | sweep (1000 points) | other 1000 points | 10 000 points | change, 1000 | change, 10 000 |`,
-  '|---|---|---|---|---|---|---|---|---|',
+  `| coupling | n | E | weights | metric | sweep (1000 points) | other 1000 points | 10 000 points | change, 1000 | change, 10 000 |`,
+  '|---|---|---|---|---|---|---|---|---|---|',
 ];
 const order = (key) =>
   key.split('|').map((part) => (Number.isNaN(Number(part)) ? part : Number(part)));
 const sorted = [...groups.keys()].sort((a, b) => {
-  const [ca, na, ea] = order(a);
-  const [cb, nb, eb] = order(b);
+  const [ca, na, ea, wa] = order(a);
+  const [cb, nb, eb, wb] = order(b);
   return (
+    String(wa).localeCompare(String(wb)) ||
     String(ca).localeCompare(String(cb)) ||
     (na > nb ? 1 : na < nb ? -1 : 0) ||
     (ea > eb ? 1 : ea < eb ? -1 : 0)
@@ -112,7 +117,7 @@ const sorted = [...groups.keys()].sort((a, b) => {
 });
 const summary = [];
 for (const key of sorted) {
-  const [coupling, n, entropy] = key.split('|');
+  const [coupling, n, entropy, weights] = key.split('|');
   const group = groups.get(key);
   for (const [metric, digits] of metrics) {
     const sweepValues = group.map((model) => model.result.metrics[metric]);
@@ -131,12 +136,13 @@ for (const key of sorted) {
       coupling,
       n,
       targetEntropy: entropy,
+      weights,
       metric,
       sweep: sweepValues,
       again: values,
     });
     lines.push(
-      `| ${coupling} | ${n} | ${entropy} | ${metric} | ${show(sweepValues, digits)} | ${show(values[0], digits)} | ${show(values[1], digits)} | ${changes[0].length === 0 ? '-' : mean(changes[0]).toFixed(digits)} | ${changes[1].length === 0 ? '-' : mean(changes[1]).toFixed(digits)} |`,
+      `| ${coupling} | ${n} | ${entropy} | ${weights} | ${metric} | ${show(sweepValues, digits)} | ${show(values[0], digits)} | ${show(values[1], digits)} | ${changes[0].length === 0 ? '-' : mean(changes[0]).toFixed(digits)} | ${changes[1].length === 0 ? '-' : mean(changes[1]).toFixed(digits)} |`,
     );
   }
 }
