@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../src/report/render-report.js';
 import type { RunRecord } from '../src/sweep/results-store.js';
@@ -33,6 +33,38 @@ function couplingRun(id: string, n: number, relativeEpsilon: number, entropy: nu
     error: null,
     updatedAt: '2026-11-23 12:00:00',
   };
+}
+
+/**
+ * Writes `html` to test-output/NAME.html, opens it in headless Chromium, runs `check` on the page,
+ * screenshots it to NAME.png and expects no page or console error.
+ */
+async function checkInBrowser(
+  name: string,
+  html: string,
+  check: (page: Page) => Promise<void>,
+): Promise<void> {
+  mkdirSync(output, { recursive: true });
+  const file = join(output, `${name}.html`);
+  writeFileSync(file, html);
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`file://${file}`);
+    await check(page);
+    await page.screenshot({ path: join(output, `${name}.png`), fullPage: true });
+    expect(problems).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 }
 
 if (!existsSync(executablePath)) {
@@ -198,21 +230,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       trainRun('supervised', 'supervised', 0.93),
     ];
     const html = await renderReport({ title: 'quickstart report', runs });
-    mkdirSync(output, { recursive: true });
-    const file = join(output, 'quickstart-report.html');
-    writeFileSync(file, html);
-    const browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      await page.goto(`file://${file}`);
+    await checkInBrowser('quickstart-report', html, async (page) => {
       // One bar chart per metric, three bars each; the table gives the differences against I-FM.
       expect(await page.locator('#comparison .bar').count()).toBe(4);
       expect(
@@ -230,11 +248,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       }
       // One point per run against E says nothing: no such figure.
       expect(await page.locator('#figure-curvature-entropy').count()).toBe(0);
-      await page.screenshot({ path: join(output, 'quickstart-report.png'), fullPage: true });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
   it('draws the means over seeds with their error bars and the references labelled', async () => {
     const trainRun = (n: number, entropy: number | null, seed: number): RunRecord => ({
@@ -270,21 +284,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       trainRun(256, null, 1),
     ];
     const html = await renderReport({ title: 'seeds report', runs });
-    mkdirSync(output, { recursive: true });
-    const file = join(output, 'seeds-report.html');
-    writeFileSync(file, html);
-    const browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      await page.goto(`file://${file}`);
+    await checkInBrowser('seeds-report', html, async (page) => {
       // Against n: 2 lines (E), 3 points each, each with its bar; I-FM dashed, labelled, with its bar.
       const figure = '#figure-reconstruction-n';
       expect(await page.locator(`${figure} svg g[aria-label="line"] path`).count()).toBe(2);
@@ -299,11 +299,7 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       expect(await page.locator('#figure-curvature-entropy figcaption').textContent()).toContain(
         'Mean over 3 seeds',
       );
-      await page.screenshot({ path: join(output, 'seeds-report.png'), fullPage: true });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 
   it('draws Dopri5 as a diamond in its model colour, and 12 models in 12 colours', async () => {
@@ -329,18 +325,8 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       error: null,
       updatedAt: '2026-12-07 10:00:00',
     }));
-    const file = join(output, 'images-report.html');
-    mkdirSync(output, { recursive: true });
-    writeFileSync(file, await renderReport({ title: 'images report', runs }));
-    const browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      await page.goto(`file://${file}`);
+    const html = await renderReport({ title: 'images report', runs });
+    await checkInBrowser('images-report', html, async (page) => {
       const figure = '#figure-images-frechet-steps';
       expect(await page.locator(`${figure} svg g[aria-label="line"] path`).count()).toBe(12);
       const colour = (selector: string) =>
@@ -353,9 +339,6 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       // One diamond per model, each in the colour of that model's line (same order: the runs').
       expect(dotColours).toHaveLength(12);
       expect(new Set(dotColours)).toEqual(new Set(lineColours));
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 });
