@@ -97,3 +97,4 @@ export type {
 export { createFlowMatchingTrainer } from './train/flow-matching-trainer.js';
 export { resumeFlowMatchingTrainer } from './train/resume-flow-matching-trainer.js';
 export type { WeightAverage } from './train/weight-average.js';
+export { requireEmaDecay } from './train/weight-average.js';

@@ -6,6 +6,7 @@ import type { SemidiscreteFitReport } from '@sinkflow/fm';
 import {
   readCheckpoint,
   recoverCheckpoint,
+  requireEmaDecay,
   selectBackend,
   type TrainingWorkers,
 } from '@sinkflow/fm';
@@ -172,7 +173,7 @@ function parseTrainRunFlags(options: Flags, functionName: string): TrainRunFlags
     pairsPerCoupling: optionalInteger('pairs-per-coupling', { minimum: 1 }),
     fitSteps: optionalInteger('fit-steps', { minimum: 1 }),
     refineDual: options.boolean('refine-dual') ? true : undefined,
-    emaDecay: emaDecayFlag(options.optionalNumber('ema-decay'), functionName),
+    emaDecay: requireEmaDecay(options.optionalNumber('ema-decay'), functionName, '--ema-decay'),
     batchSize: optionalInteger('batch-size', { minimum: 1, maximum: 65_536 }),
     hiddenLayers: optionalInteger('hidden-layers', { minimum: 1, maximum: 32 }),
     width: optionalInteger('width', { minimum: 1, maximum: 8192 }),
@@ -351,17 +352,4 @@ async function trainAndReport({
       '',
     ].join('\n'),
   );
-}
-
-/** `--ema-decay`: a number in (0, 1), or undefined when not given. */
-function emaDecayFlag(value: number | undefined, functionName: string): number | undefined {
-  if (value !== undefined && !(value > 0 && value < 1)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argumentName: '--ema-decay',
-      message: 'must be a number in (0, 1), such as 0.999 (an average over about 1000 steps)',
-      value,
-    });
-  }
-  return value;
 }

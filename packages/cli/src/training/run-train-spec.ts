@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@sinkflow/core';
+import { requireEmaDecay } from '@sinkflow/fm';
 import { type RunSpec, sinkhornSettingsOfRun } from '../sweep/sweep-config.js';
 import { COUPLING_NAMES, type CouplingName } from './coupling-pair-source.js';
 import { evaluateFlowModel } from './evaluate-flow-model.js';
@@ -57,15 +58,8 @@ export async function runTrainSpec(spec: RunSpec, directory: string): Promise<Tr
       value: refineDual,
     });
   }
-  const emaDecay = options.emaDecay ?? null;
-  if (emaDecay !== null && !(typeof emaDecay === 'number' && emaDecay > 0 && emaDecay < 1)) {
-    throw new InvalidArgumentError({
-      functionName: 'runTrainSpec',
-      argumentName: 'options.emaDecay',
-      message: 'must be a number in (0, 1)',
-      value: emaDecay,
-    });
-  }
+  const emaDecay =
+    requireEmaDecay(options.emaDecay ?? undefined, 'runTrainSpec', 'options.emaDecay') ?? null;
   const training = {
     steps: integer('steps', 1500),
     batchSize: integer('batchSize', 256),

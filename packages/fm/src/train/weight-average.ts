@@ -30,9 +30,16 @@ export interface WeightAverage {
 }
 
 /**
- * Checks an `emaDecay` option: undefined (no average) or a number in (0, 1).
+ * Checks an `emaDecay` option, the beta of {@link WeightAverage} [polyak1992]: undefined (no
+ * average) or a number in (0, 1). The trainer runs it on its option; front ends run it on theirs
+ * (a command-line flag, a sweep option) to name that argument.
  *
+ * @returns `value`, typed.
  * @throws {@link InvalidArgumentError} naming `argumentName`.
+ * @example
+ * ```ts
+ * requireEmaDecay(0.999, 'sinkflow train', '--ema-decay'); // 0.999
+ * ```
  */
 export function requireEmaDecay(
   value: unknown,
