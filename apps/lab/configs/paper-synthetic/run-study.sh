@@ -64,7 +64,9 @@ steps=(
   "sweep ema-d32-independent.yaml" "sweep ema-d32-supervised.yaml" "sweep ema-d32.yaml"
   "sweep ema-d32-sharp.yaml" "sweep ema-d16-n16384.yaml" "sweep ema-d32-n16384.yaml"
   # 4. Figure 2: the W2 benchmark (w2-mix3to10) at d = 16 and 32, averaged weights; needs
-  # SINKFLOW_W2_CHECKPOINTS.
+  # SINKFLOW_W2_CHECKPOINTS. The second runner starts here from the end: the references and
+  # n = 256, 1024 first, then n = 4096 (E = 0.2 and 0.6, then E = 0.05, the most expensive).
+  "w2 w2-n4096-sharp.yaml" "w2 w2-d32-n4096.yaml" "w2 w2-d16-n4096.yaml"
   "w2 w2-d16.yaml" "w2 w2-d16-independent.yaml" "w2 w2-d16-supervised.yaml"
   "w2 w2-d32.yaml" "w2 w2-d32-independent.yaml" "w2 w2-d32-supervised.yaml"
 )

@@ -88,6 +88,8 @@ averaged_report ema 'ema-*,inv-ema*'
 averaged_report w2 'w2-*'
 node "$HERE/paired-differences.mjs" "$OUT/runs" --ids "$GEN/run-ids.txt" > "$GEN/paired.md"
 if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
+# The PNGs are written anew (a figure id changes once a second dimension has runs: no stale ones).
+rm -f "$GEN"/*.png "$GEN"/ema/*.png "$GEN"/w2/*.png
 # Against n (one figure per dimension once d = 32 has runs: reconstruction-n-piecewise-affine-d16, ...).
 FIGURES=$(node "$HERE/figures-png.mjs" "$GEN/report.html" --list | grep -E '^(reconstruction|curvature|bpd)-(n|entropy)')
 node "$HERE/figures-png.mjs" "$GEN/report.html" "$GEN" $FIGURES
