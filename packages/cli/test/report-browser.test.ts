@@ -299,6 +299,26 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
       expect(await page.locator('#figure-curvature-entropy figcaption').textContent()).toContain(
         'Mean over 3 seeds',
       );
+      // The log n axis is ticked at the batch sizes, in plain numbers (not 1k, 4.1k); the log
+      // E axis has plain labels (0.05, not 50m); the legend lists n in numeric order.
+      const ticks = async (selector: string) =>
+        (
+          await page
+            .locator(`${selector} svg g[aria-label="x-axis tick label"] text`)
+            .allTextContents()
+        ).map((text) => text.trim());
+      expect(await ticks(figure)).toEqual(['256', '1024', '4096']);
+      const entropyTicks = await ticks('#figure-curvature-entropy');
+      expect(entropyTicks).toContain('0.05');
+      expect(entropyTicks.join(' ')).not.toMatch(/[0-9]m\b/);
+      const legend = await page
+        .locator('#figure-curvature-entropy [class$="-swatch"]')
+        .allTextContents();
+      expect(legend.map((text) => text.trim())).toEqual([
+        'piecewise-affine d=16 n=256',
+        'piecewise-affine d=16 n=1024',
+        'piecewise-affine d=16 n=4096',
+      ]);
     });
   }, 60_000);
 

@@ -138,11 +138,18 @@ ${rows.join('\n')}
       ]),
     ];
     // More series than the default 10 colours: the 12 of 'Paired' (light and dark pairs).
-    const seriesCount = new Set(figure.points.map((point) => point[figure.series])).size;
+    // Series in natural order (n=256 before n=1024), not the string order Plot would pick.
+    const seriesDomain = [...new Set(figure.points.map((point) => point[figure.series]))]
+      .sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
+    const seriesCount = seriesDomain.length;
+    const xValues = [...new Set(figure.points.map((point) => point[figure.x]))].sort((a, b) => a - b);
     const chart = Plot.plot({
-      width: 900, height: 380, grid: true, color: seriesCount > 10 ? { legend: true, scheme: 'Paired' } : { legend: true },
-      x: { label: figure.xLabel ?? figure.x, type: figure.logX ? 'log' : 'linear' },
-      y: { label: figure.yLabel ?? figure.y, type: figure.logY ? 'log' : 'linear' },
+      width: 900, height: 380, grid: true, color: seriesCount > 10 ? { legend: true, domain: seriesDomain, scheme: 'Paired' } : { legend: true, domain: seriesDomain },
+      // Log axes label plain numbers (0.05, 0.2, 4096), not SI prefixes (50m, 4.1k), which read
+      // badly for E and seconds; a format string (not a function) keeps d3's thinning of log labels.
+      // A log x axis of a few values (n = 256, 1024, 4096; E = 0.05, 0.2, 0.6) is ticked at them.
+      x: { label: figure.xLabel ?? figure.x, ...(figure.logX ? { type: 'log', tickFormat: '~g', ...(xValues.length <= 8 ? { ticks: xValues } : {}) } : {}) },
+      y: { label: figure.yLabel ?? figure.y, ...(figure.logY ? { type: 'log', tickFormat: '~g' } : {}) },
       marks,
     });
     document.querySelector('#figure-' + figure.id + ' .plot').append(chart);
