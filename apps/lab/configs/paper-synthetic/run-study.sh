@@ -62,6 +62,9 @@ steps=(
   "sweep pa-d16.yaml" reevaluate "sweep pa-d16-sharp.yaml"
   "sweep ema-d16.yaml" "sweep ema-d16-sharp.yaml"
   "sweep ema-d32-independent.yaml" "sweep ema-d32-supervised.yaml" "sweep ema-d32.yaml"
+  # The budget at d = 32 (2400 steps from the 600-step runs), then E = 0.01 and n = 16 384.
+  "longer inv-d32-steps-2400-independent.yaml" "longer inv-d32-steps-2400-supervised.yaml"
+  "longer inv-d32-steps-2400.yaml"
   "sweep ema-d32-sharp.yaml" "sweep ema-d16-n16384.yaml" "sweep ema-d32-n16384.yaml"
   # 4. Figure 2: the W2 benchmark (w2-mix3to10) at d = 16 and 32, averaged weights; needs
   # SINKFLOW_W2_CHECKPOINTS. The second runner starts here from the end: the references and
