@@ -319,6 +319,58 @@ describe.skipIf(!existsSync(executablePath))('the HTML report in headless Chromi
         'piecewise-affine d=16 n=1024',
         'piecewise-affine d=16 n=4096',
       ]);
+      // Decimals compare as numbers too: E = 0.05 before E = 0.2.
+      const entropyLegend = await page.locator(`${figure} [class$="-swatch"]`).allTextContents();
+      expect(entropyLegend.map((text) => text.trim())).toEqual([
+        'piecewise-affine d=16, E = 0.05',
+        'piecewise-affine d=16, E = 0.2',
+      ]);
+    });
+  }, 60_000);
+
+  it('names a reference far off the lines at the frame edge instead of squashing them', async () => {
+    // W2-like values: OT-FM between 9.4 and 10.4, supervised 8.9 (near), I-FM 22.6 (far above).
+    const run = (id: string, n: number, coupling: string, reconstruction: number): RunRecord => ({
+      id,
+      sweep: 'off-scale-test',
+      kind: 'train',
+      config: {
+        benchmark: 'w2-mix3to10',
+        d: 32,
+        n,
+        targetEntropy: coupling === 'ot' ? 0.2 : null,
+        relativeEpsilon: null,
+        seed: 0,
+        options: coupling === 'ot' ? {} : { coupling },
+      },
+      status: 'done',
+      metrics: { renormalizedEntropy: coupling === 'ot' ? 0.2 : null, reconstruction },
+      seconds: 1,
+      error: null,
+      updatedAt: '2026-12-07 10:00:00',
+    });
+    const runs = [
+      run('a', 256, 'ot', 10.4),
+      run('b', 1024, 'ot', 9.9),
+      run('c', 4096, 'ot', 9.4),
+      run('i', 256, 'independent', 22.6),
+      run('s', 256, 'supervised', 8.9),
+    ];
+    const html = await renderReport({ title: 'off-scale report', runs });
+    await checkInBrowser('off-scale-report', html, async (page) => {
+      const figure = '#figure-reconstruction-n';
+      // supervised is drawn as a line; I-FM is named at the top edge with its value.
+      expect(await page.locator(`${figure} svg g.reference line`).count()).toBe(1);
+      expect(await page.locator(`${figure} svg g.reference-label`).textContent()).toBe(
+        'supervised',
+      );
+      expect(await page.locator(`${figure} svg g.reference-off-scale`).textContent()).toBe(
+        'I-FM 22.6 \u2191',
+      );
+      const yTicks = (
+        await page.locator(`${figure} svg g[aria-label="y-axis tick label"] text`).allTextContents()
+      ).map(Number);
+      expect(Math.max(...yTicks)).toBeLessThan(11);
     });
   }, 60_000);
 

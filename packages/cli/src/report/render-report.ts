@@ -119,9 +119,40 @@ ${rows.join('\n')}
     });
     document.querySelector('#figure-' + figure.id + ' .plot').append(chart);
   }
+  function naturalOrder(a, b) {
+    // split with a capture group: the numbers stand at the odd places
+    const left = String(a).split(/(\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?)/);
+    const right = String(b).split(/(\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?)/);
+    for (let k = 0; k < Math.min(left.length, right.length); k += 1) {
+      if (left[k] === right[k]) continue;
+      if (k % 2 === 1) return Number(left[k]) - Number(right[k]);
+      return left[k] < right[k] ? -1 : 1;
+    }
+    return left.length - right.length;
+  }
   for (const figure of figures) {
     const interval = figure.interval;
     const barred = interval ? figure.points.filter((point) => point[interval.low] !== undefined) : [];
+    // A reference far from the lines (I-FM's reconstruction at 22.6 over lines between 9.4 and
+    // 10.4) would squash them into a band: one that would stretch the axis past 4 times the
+    // lines' own span is left off the axis and named at the frame's edge, with its value.
+    const onAxis = (value) => (figure.logY ? Math.log(value) : value);
+    const plotted = [
+      ...figure.points.map((point) => point[figure.y]),
+      ...barred.flatMap((point) => [point[interval.low], point[interval.high]]),
+      ...(figure.dots ?? []).map((point) => point[figure.y]),
+    ].filter((value) => Number.isFinite(value) && (!figure.logY || value > 0)).map(onAxis);
+    const lowest = Math.min(...plotted);
+    const highest = Math.max(...plotted);
+    const span = Math.max(highest - lowest, figure.logY ? Math.log(2) : 0.25 * Math.max(Math.abs(lowest), Math.abs(highest)));
+    const offScale = (reference) =>
+      plotted.length > 0 && Math.max(highest, onAxis(reference.value)) - Math.min(lowest, onAxis(reference.value)) > 4 * span;
+    const shown = figure.references.filter((reference) => !offScale(reference));
+    const hidden = figure.references.filter(offScale).map((reference) => ({
+      ...reference,
+      note: reference.label + ' ' + reference.value.toPrecision(3) + (onAxis(reference.value) > highest ? ' \u2191' : ' \u2193'),
+      above: onAxis(reference.value) > highest,
+    }));
     const marks = [
       Plot.line(figure.points, { x: figure.x, y: figure.y, stroke: figure.series, sort: figure.x, marker: 'circle' }),
       ...(figure.dots === undefined ? [] : [
@@ -131,16 +162,19 @@ ${rows.join('\n')}
       ...(barred.length === 0 ? [] : [
         Plot.ruleX(barred, { x: figure.x, y1: interval.low, y2: interval.high, stroke: figure.series, strokeWidth: 1.5, className: 'error-bar' }),
       ]),
-      ...figure.references.flatMap((reference) => [
+      ...hidden.map((reference) =>
+        Plot.text([reference], { text: 'note', frameAnchor: reference.above ? 'top-right' : 'bottom-right', dy: (reference.above ? 1 : -1) * (4 + 14 * hidden.filter((other) => other.above === reference.above).indexOf(reference)), fill: '#555', className: 'reference-off-scale' }),
+      ),
+      ...shown.flatMap((reference) => [
         Plot.ruleY([reference.value], { stroke: '#888', strokeDasharray: '4,3', title: reference.label, className: 'reference' }),
         Plot.text([reference], { y: 'value', text: 'label', frameAnchor: 'right', dy: -7, fill: '#555', className: 'reference-label' }),
         ...(reference.low === undefined ? [] : [Plot.ruleY([reference.low, reference.high], { stroke: '#aaa', strokeDasharray: '1,3', className: 'reference-error' })]),
       ]),
     ];
     // More series than the default 10 colours: the 12 of 'Paired' (light and dark pairs).
-    // Series in natural order (n=256 before n=1024), not the string order Plot would pick.
-    const seriesDomain = [...new Set(figure.points.map((point) => point[figure.series]))]
-      .sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
+    // Series in natural order (n=256 before n=1024, E = 0.05 before 0.2), not the string order
+    // Plot would pick: labels compare piece by piece, the numbers in them as numbers.
+    const seriesDomain = [...new Set(figure.points.map((point) => point[figure.series]))].sort(naturalOrder);
     const seriesCount = seriesDomain.length;
     const xValues = [...new Set(figure.points.map((point) => point[figure.x]))].sort((a, b) => a - b);
     const chart = Plot.plot({
