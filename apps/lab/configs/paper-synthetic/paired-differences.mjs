@@ -8,24 +8,30 @@
 // smallest E), I-FM and supervised against each OT setting, and the weight average (options
 // `emaDecay`) against the last iterate of the same runs.
 //
-//   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [--ids FILE] [METRIC ...]
+//   node apps/lab/configs/paper-synthetic/paired-differences.mjs RUNS_DIR [--ids FILE]
+//     [--evaluation DIR] [METRIC ...]
 //
 // METRICs default to curvature, reconstruction and bpd; `--ids FILE` keeps only the runs whose ids
-// it lists, one per line (tables.sh writes the ids of its tables). Markdown on stdout.
+// it lists, one per line (tables.sh writes the ids of its tables); `--evaluation DIR` takes each
+// run's metrics from its evaluation on other points, DIR/<id>-1000.json (reevaluate.mjs; runs
+// without one are left out), so that a difference can be checked on points the sweep did not use.
+// Markdown on stdout.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [runs, ...rest] = process.argv.slice(2);
-const idsAt = rest.indexOf('--ids');
+const flags = ['--ids', '--evaluation'];
+const valueOf = (flag) => {
+  const at = rest.indexOf(flag);
+  return at < 0 ? undefined : rest[at + 1];
+};
+const idsFile = valueOf('--ids');
+const evaluation = valueOf('--evaluation');
 const only =
-  idsAt < 0
-    ? null
-    : new Set(
-        readFileSync(rest[idsAt + 1], 'utf8')
-          .split('\n')
-          .filter(Boolean),
-      );
-const chosen = idsAt < 0 ? rest : rest.filter((_, index) => index !== idsAt && index !== idsAt + 1);
+  idsFile === undefined ? null : new Set(readFileSync(idsFile, 'utf8').split('\n').filter(Boolean));
+const chosen = rest.filter(
+  (argument, index) => !flags.includes(argument) && !flags.includes(rest[index - 1]),
+);
 if (runs === undefined) {
   console.error('usage: node paired-differences.mjs RUNS_DIR [METRIC ...]');
   process.exit(2);
@@ -41,9 +47,10 @@ const finished = readdirSync(runs).flatMap((id) => {
   const result = read(join(directory, 'result.json'));
   if (spec.kind !== 'train' || result.status !== 'done') return [];
   const { checkpointEvery: _every, coupling = 'ot', ...options } = spec.config.options;
-  return [
-    { config: spec.config, coupling, options: JSON.stringify(options), metrics: result.metrics },
-  ];
+  const other = evaluation === undefined ? undefined : join(evaluation, `${id}-1000.json`);
+  if (other !== undefined && !existsSync(other)) return [];
+  const metrics = other === undefined ? result.metrics : read(other);
+  return [{ config: spec.config, coupling, options: JSON.stringify(options), metrics }];
 });
 
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -1,6 +1,7 @@
-// The evaluation-points part of the issue 22 investigation: every finished d = 16, 600-step train
-// run of the study evaluated again by `sinkflow evaluate`, on 1000 other held-out points and on
-// 10 000 points (evaluation seed 7000001; the sweep evaluated on 1000 points with seed + 1000003),
+// The evaluation-points part of the issue 22 investigation: every finished 600-step train run of
+// the study evaluated again by `sinkflow evaluate`, on 1000 other held-out points (and on 10 000
+// at d = 16 on piecewise-affine, the investigation's grid) (evaluation seed 7000001; the sweep
+// evaluated on 1000 points with seed + 1000003; bits per dimension on 256 other points either way),
 // then the reconstruction, curvature and BPD of each (coupling, n, E, last iterate or averaged
 // weights: `sinkflow evaluate` evaluates the average of a run with emaDecay) over the training seeds:
 // mean and standard error for each evaluation, and the mean absolute change of a model's value
@@ -32,14 +33,20 @@ const models = readdirSync(runs).flatMap((id) => {
   const spec = read(join(directory, 'spec.json'));
   const result = read(join(directory, 'result.json'));
   const { config } = spec;
-  if (spec.kind !== 'train' || result.status !== 'done' || config.d !== 16) return [];
+  if (spec.kind !== 'train' || result.status !== 'done') return [];
+  // The runs tables.sh leaves out: W2 runs of the first configs (last iterate only), pa-d32.
+  if (config.benchmark === 'w2-mix3to10' && config.options.emaDecay === undefined) return [];
+  if (spec.sweep === 'pa-d32') return [];
   if ((config.options.steps ?? 1500) !== 600 || config.options.pairsPerCoupling !== undefined)
     return [];
   return [{ id, directory, config, result }];
 });
 
+// The 10 000-point evaluation answers the investigation's question at d = 16 only.
+const pointsOf = (config) =>
+  config.d === 16 && config.benchmark === 'piecewise-affine' ? POINTS : [POINTS[0]];
 for (const model of models) {
-  for (const points of POINTS) {
+  for (const points of pointsOf(model.config)) {
     const file = join(out, `${model.id}-${points}.json`);
     if (existsSync(file)) continue;
     const started = performance.now();
@@ -50,6 +57,11 @@ for (const model of models) {
         'evaluate',
         '--model',
         model.directory,
+        // a sweep's run directory names no benchmark (W2 runs need SINKFLOW_W2_CHECKPOINTS)
+        '--benchmark',
+        model.config.benchmark,
+        '--d',
+        String(model.config.d),
         '--n',
         String(points),
         '--seed',
@@ -87,7 +99,8 @@ for (const model of models) {
   // Averaged weights (emaDecay: `sinkflow evaluate` evaluates the average) apart from the last iterate.
   const weights =
     model.config.options.emaDecay === undefined ? 'last' : `EMA ${model.config.options.emaDecay}`;
-  const key = `${coupling}|${coupling === 'ot' ? model.config.n : '-'}|${model.config.targetEntropy ?? '-'}|${weights}`;
+  const task = `${model.config.benchmark} d=${model.config.d}`;
+  const key = `${task}|${coupling}|${coupling === 'ot' ? model.config.n : '-'}|${model.config.targetEntropy ?? '-'}|${weights}`;
   const group = groups.get(key) ?? [];
   group.push(model);
   groups.set(key, group);
@@ -100,15 +113,16 @@ const metrics = [
 const lines = [
   `Re-evaluation of ${models.length} models (evaluation seed ${EVALUATION_SEED}); mean ± standard error over training seeds (number of seeds); "change" is the mean |value - value of the sweep's evaluation| of a model.`,
   '',
-  `| coupling | n | E | weights | metric | sweep (1000 points) | other 1000 points | 10 000 points | change, 1000 | change, 10 000 |`,
-  '|---|---|---|---|---|---|---|---|---|---|',
+  `| task | coupling | n | E | weights | metric | sweep (1000 points) | other 1000 points | 10 000 points | change, 1000 | change, 10 000 |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 const order = (key) =>
   key.split('|').map((part) => (Number.isNaN(Number(part)) ? part : Number(part)));
 const sorted = [...groups.keys()].sort((a, b) => {
-  const [ca, na, ea, wa] = order(a);
-  const [cb, nb, eb, wb] = order(b);
+  const [ta, ca, na, ea, wa] = order(a);
+  const [tb, cb, nb, eb, wb] = order(b);
   return (
+    String(ta).localeCompare(String(tb), 'en', { numeric: true }) ||
     String(wa).localeCompare(String(wb)) ||
     String(ca).localeCompare(String(cb)) ||
     (na > nb ? 1 : na < nb ? -1 : 0) ||
@@ -117,7 +131,7 @@ const sorted = [...groups.keys()].sort((a, b) => {
 });
 const summary = [];
 for (const key of sorted) {
-  const [coupling, n, entropy, weights] = key.split('|');
+  const [task, coupling, n, entropy, weights] = key.split('|');
   const group = groups.get(key);
   for (const [metric, digits] of metrics) {
     const sweepValues = group.map((model) => model.result.metrics[metric]);
@@ -133,6 +147,7 @@ for (const key of sorted) {
       entries.map((entry) => Math.abs(entry.value - entry.before)),
     );
     summary.push({
+      task,
       coupling,
       n,
       targetEntropy: entropy,
@@ -142,7 +157,7 @@ for (const key of sorted) {
       again: values,
     });
     lines.push(
-      `| ${coupling} | ${n} | ${entropy} | ${weights} | ${metric} | ${show(sweepValues, digits)} | ${show(values[0], digits)} | ${show(values[1], digits)} | ${changes[0].length === 0 ? '-' : mean(changes[0]).toFixed(digits)} | ${changes[1].length === 0 ? '-' : mean(changes[1]).toFixed(digits)} |`,
+      `| ${task} | ${coupling} | ${n} | ${entropy} | ${weights} | ${metric} | ${show(sweepValues, digits)} | ${show(values[0], digits)} | ${show(values[1], digits)} | ${changes[0].length === 0 ? '-' : mean(changes[0]).toFixed(digits)} | ${changes[1].length === 0 ? '-' : mean(changes[1]).toFixed(digits)} |`,
     );
   }
 }

@@ -7,7 +7,7 @@
 # GEN gets study.duckdb (the copy, with the finished runs of the side databases study-*.duckdb), report.html +
 # study.md (the last-iterate grid, pa-d16*), investigation.html + investigation.md (E = 0.2 and the references with
 # inv-*), ema.html + ema.md (averaged weights: ema-*, inv-ema*), w2.html + w2.md (Figure 2, w2-*),
-# paired.md (paired-differences.mjs),
+# paired.md (paired-differences.mjs; paired-other-points.md on the re-evaluation's points),
 # reevaluation.md, and the PNGs of the figures that docs/benchmarks.md shows.
 set -eu
 OUT=${1:?usage: tables.sh OUT GEN}
@@ -87,6 +87,11 @@ averaged_report() { # NAME SWEEPS
 averaged_report ema 'ema-*,inv-ema*'
 averaged_report w2 'w2-*'
 node "$HERE/paired-differences.mjs" "$OUT/runs" --ids "$GEN/run-ids.txt" > "$GEN/paired.md"
+# The same differences on 1000 (bits per dimension: 256) other points of each model (reevaluate.mjs).
+if [ -d "$OUT/reevaluation" ]; then
+  node "$HERE/paired-differences.mjs" "$OUT/runs" --ids "$GEN/run-ids.txt" \
+    --evaluation "$OUT/reevaluation" > "$GEN/paired-other-points.md"
+fi
 if [ -f "$OUT/reevaluation/summary.md" ]; then cp "$OUT/reevaluation/summary.md" "$GEN/reevaluation.md"; fi
 # The PNGs are written anew (a figure id changes once a second dimension has runs: no stale ones).
 rm -f "$GEN"/*.png "$GEN"/ema/*.png "$GEN"/w2/*.png
