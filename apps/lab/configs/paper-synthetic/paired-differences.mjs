@@ -21,12 +21,12 @@ import { join } from 'node:path';
 
 const [runs, ...rest] = process.argv.slice(2);
 const flags = ['--ids', '--evaluation'];
-const valueOf = (flag) => {
+const flagValue = (flag) => {
   const at = rest.indexOf(flag);
   return at < 0 ? undefined : rest[at + 1];
 };
-const idsFile = valueOf('--ids');
-const evaluation = valueOf('--evaluation');
+const idsFile = flagValue('--ids');
+const evaluation = flagValue('--evaluation');
 const only =
   idsFile === undefined ? null : new Set(readFileSync(idsFile, 'utf8').split('\n').filter(Boolean));
 const chosen = rest.filter(
