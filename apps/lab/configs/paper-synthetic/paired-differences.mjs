@@ -33,7 +33,9 @@ const chosen = rest.filter(
   (argument, index) => !flags.includes(argument) && !flags.includes(rest[index - 1]),
 );
 if (runs === undefined) {
-  console.error('usage: node paired-differences.mjs RUNS_DIR [METRIC ...]');
+  console.error(
+    'usage: node paired-differences.mjs RUNS_DIR [--ids FILE] [--evaluation DIR] [METRIC ...]',
+  );
   process.exit(2);
 }
 const metrics = chosen.length > 0 ? chosen : ['curvature', 'reconstruction', 'bpd'];
